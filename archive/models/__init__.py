@@ -1,0 +1,91 @@
+"""The archive's data model, split by entity and re-exported here."""
+
+from archive.models.base import Access, Dated, Publishable, PublishableQuerySet, Status
+from archive.models.citations import Citation
+from archive.models.clients import ApiClient, Tier
+from archive.models.events import Event, EventKind, EventParticipant
+from archive.models.exhibitions import (
+    EXHIBITABLE_MODELS,
+    Exhibition,
+    ExhibitionItem,
+    ExhibitionSection,
+)
+from archive.models.figures import Figure, Qualifier
+from archive.models.images import Image, Permission, Rendition, Rights
+from archive.models.organisations import Membership, Organisation, OrganisationKind
+from archive.models.people import Gender, Living, NameVariant, Person
+from archive.models.places import Place, PlaceKind
+from archive.models.righteous import Recognition, RescuedPerson, Rescuer
+from archive.models.sources import Source, SourceKind
+from archive.models.terms import Term, Vocabulary
+from archive.models.testimonies import (
+    ConsentBasis,
+    ConsentScope,
+    Testimony,
+    TestimonyKind,
+    TestimonyParticipant,
+    TestimonySegment,
+    Transcript,
+)
+
+#: Every concrete Publishable model, in the order curators meet them.
+PUBLISHABLE_MODELS = (
+    Recognition,
+    Person,
+    Testimony,
+    Image,
+    Source,
+    Organisation,
+    Place,
+    Event,
+    Figure,
+    Exhibition,
+)
+
+__all__ = [
+    "EXHIBITABLE_MODELS",
+    "PUBLISHABLE_MODELS",
+    "Access",
+    "ApiClient",
+    "Citation",
+    "ConsentBasis",
+    "ConsentScope",
+    "Dated",
+    "Event",
+    "EventKind",
+    "EventParticipant",
+    "Exhibition",
+    "ExhibitionItem",
+    "ExhibitionSection",
+    "Figure",
+    "Gender",
+    "Image",
+    "Living",
+    "Membership",
+    "NameVariant",
+    "Organisation",
+    "OrganisationKind",
+    "Permission",
+    "Person",
+    "Place",
+    "PlaceKind",
+    "Publishable",
+    "PublishableQuerySet",
+    "Qualifier",
+    "Recognition",
+    "Rendition",
+    "RescuedPerson",
+    "Rescuer",
+    "Rights",
+    "Source",
+    "SourceKind",
+    "Status",
+    "Term",
+    "Testimony",
+    "TestimonyKind",
+    "TestimonyParticipant",
+    "TestimonySegment",
+    "Tier",
+    "Transcript",
+    "Vocabulary",
+]

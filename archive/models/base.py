@@ -1,0 +1,288 @@
+"""What every public record shares: publication state, visibility and uncertain dates.
+
+`Publishable` carries the publishing workflow and the access level; its queryset is the
+one place that decides what the public, an exhibition client or staff may see.
+`Dated` stores an EDTF date string and derives indexed earliest/latest bounds from it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from archive.edtf import edtf_bounds, validate_edtf
+
+if TYPE_CHECKING:
+    from archive.models.clients import ApiClient
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Access(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    EXHIBITION = "exhibition", _("Exhibition clients only")
+    STAFF = "staff", _("Staff only")
+
+
+class PublishableQuerySet(models.QuerySet):
+    """The visibility vocabulary. Every public surface starts from `public()`."""
+
+    def published(self) -> PublishableQuerySet:
+        """Published and past any embargo; access level not yet considered."""
+        today = timezone.localdate()
+        return self.filter(status=Status.PUBLISHED).exclude(embargo_until__gt=today)
+
+    def privacy_rules(self) -> Q:
+        """Extra conditions a model adds for any audience outside staff.
+
+        Overridden by models with their own privacy rules (living people, testimonies
+        whose witness withdrew consent).
+        """
+        return Q()
+
+    def exhibition_privacy_rules(self) -> Q:
+        """Privacy conditions for exhibition clients; the public rules by default."""
+        return self.privacy_rules()
+
+    def public(self) -> PublishableQuerySet:
+        """What an anonymous visitor may see on the web, in the API and in search."""
+        return self.published().filter(Q(access=Access.PUBLIC) & self.privacy_rules())
+
+    def visible_to(self, client: ApiClient | None) -> PublishableQuerySet:
+        """What an API client may see: exhibition-tier clients also get exhibition
+        records; nothing else changes with a key (never drafts or staff-only)."""
+        if client is not None and client.sees_exhibition_records:
+            return self.published().filter(
+                Q(access__in=[Access.PUBLIC, Access.EXHIBITION])
+                & self.exhibition_privacy_rules()
+            )
+        return self.public()
+
+    def needing_review(self) -> PublishableQuerySet:
+        return self.filter(status=Status.REVIEW)
+
+    def synthetic(self) -> PublishableQuerySet:
+        return self.filter(is_synthetic=True)
+
+
+class Publishable(models.Model):
+    """Abstract base for every record the public may eventually see."""
+
+    uuid = models.UUIDField(
+        _("public identifier"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "Stable identifier used by the API and in citations; never changes."
+        ),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        allow_unicode=False,
+        blank=True,
+        help_text=_(
+            "The last part of the record's web address. Filled in from the title when "
+            "left empty; avoid changing it once published, links depend on it."
+        ),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_(
+            "Draft: being written. In review: waiting for an editor. Published: visible "
+            "to its audience. Withdrawn: taken down; the address answers 'gone'."
+        ),
+    )
+    access = models.CharField(
+        _("access"),
+        max_length=16,
+        choices=Access.choices,
+        default=Access.PUBLIC,
+        db_index=True,
+        help_text=_(
+            "Who may see the record once published: everyone, only authorised "
+            "exhibition apps, or only staff."
+        ),
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the record is first published."),
+    )
+    embargo_until = models.DateField(
+        _("embargo until"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Keep the record hidden until this date, even when published."),
+    )
+    content_warning = models.TextField(
+        _("content warning"),
+        blank=True,
+        help_text=_(
+            "Shown before the record to warn readers of distressing material, for "
+            "example 'This testimony describes violence against children.'"
+        ),
+    )
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        db_index=True,
+        editable=False,
+        help_text=_("Generated for load tests; not real history. Never in the demo."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    citations = GenericRelation("archive.Citation")
+
+    objects = PublishableQuerySet.as_manager()
+
+    #: Models whose records need at least one citation before they are published.
+    requires_citation = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.slug:
+            self.slug = self.unique_slug()
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def slug_source(self) -> str:
+        """The text a slug is made from; the record's title by default."""
+        return str(self)
+
+    def unique_slug(self) -> str:
+        base = slugify(self.slug_source())[:180] or self._meta.model_name
+        slug, counter = base, 2
+        manager = type(self)._default_manager
+        while manager.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug = f"{base}-{counter}"
+            counter += 1
+        return slug
+
+    @property
+    def is_public(self) -> bool:
+        return type(self)._default_manager.public().filter(pk=self.pk).exists()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
+
+    def publication_problems(self) -> list[str]:
+        """What stops this record from being published, in words a curator can act on.
+
+        Subclasses extend the list; an empty list means the record may be published.
+        """
+        problems: list[str] = []
+        if self.requires_citation and (self.pk is None or not self.citations.exists()):
+            problems.append(str(_("at least one citation of a source")))
+        return problems
+
+    def record_label(self) -> str:
+        """'Image 12' style label used in messages to curators."""
+        return f"{self._meta.verbose_name.capitalize()} {self.pk}"
+
+
+def validate_edtf_field(value: str) -> None:
+    """Model-field validator wrapping `validate_edtf` for Django forms."""
+    validate_edtf(value)
+
+
+class Dated(models.Model):
+    """Abstract base for records with an (often uncertain) date.
+
+    The curator writes EDTF (`1943-04-19`, `1942-08~`, `1942-07/1944-09`, `[1967,1968]`
+    for 'one of these years'); the earliest and latest possible days are derived on
+    save and indexed, so lists sort and filter by date without parsing.
+    """
+
+    date_edtf = models.CharField(
+        _("date (EDTF)"),
+        max_length=100,
+        blank=True,
+        validators=[validate_edtf_field],
+        help_text=_(
+            "Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); "
+            "1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of)."
+        ),
+    )
+    date_display = models.CharField(
+        _("date as shown"),
+        max_length=120,
+        blank=True,
+        help_text=_("How the date reads on the page, e.g. 'spring 1943'. Optional."),
+    )
+    date_earliest = models.DateField(
+        _("earliest date"), null=True, blank=True, editable=False, db_index=True
+    )
+    date_latest = models.DateField(
+        _("latest date"), null=True, blank=True, editable=False, db_index=True
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.derive_date_bounds()
+        super().save(*args, **kwargs)
+
+    def derive_date_bounds(self) -> None:
+        self.date_earliest, self.date_latest = edtf_bounds(self.date_edtf)
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.derive_date_bounds()
+        except ValidationError as error:
+            raise ValidationError({"date_edtf": error.messages}) from error
+
+
+def date_range_constraint(prefix: str, model_name: str) -> models.CheckConstraint:
+    """A database rule that a derived earliest date is never after the latest."""
+    earliest, latest = f"{prefix}_earliest", f"{prefix}_latest"
+    return models.CheckConstraint(
+        condition=Q(**{f"{earliest}__isnull": True})
+        | Q(**{f"{latest}__isnull": True})
+        | Q(**{f"{earliest}__lte": models.F(latest)}),
+        name=f"{model_name}_{prefix}_earliest_lte_latest",
+    )
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

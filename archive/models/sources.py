@@ -1,0 +1,120 @@
+"""Sources: the documents, articles, books and pages every statement rests on."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from archive.models.base import Dated, Publishable, date_range_constraint
+from archive.storage import private_storage
+
+
+class SourceKind(models.TextChoices):
+    """CSL item types, so a source exports to CSL-JSON without translation."""
+
+    NEWSPAPER = "article-newspaper", _("Newspaper article")
+    MAGAZINE = "article-magazine", _("Magazine article")
+    JOURNAL = "article-journal", _("Journal article")
+    BOOK = "book", _("Book")
+    CHAPTER = "chapter", _("Book chapter")
+    DOCUMENT = "document", _("Document")
+    LEGISLATION = "legislation", _("Decree or ordinance")
+    LETTER = "letter", _("Letter")
+    MANUSCRIPT = "manuscript", _("Manuscript or diary")
+    INTERVIEW = "interview", _("Interview")
+    WEBPAGE = "webpage", _("Web page")
+    ENCYCLOPEDIA = "entry-encyclopedia", _("Encyclopaedia entry")
+    DATASET = "dataset", _("Data set")
+
+
+class Source(Publishable, Dated):
+    title = models.CharField(
+        _("title"),
+        max_length=500,
+        help_text=_("The source's own title, in its own language; not translated."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=24, choices=SourceKind.choices, default=SourceKind.WEBPAGE
+    )
+    creators = models.TextField(
+        _("authors"),
+        blank=True,
+        help_text=_(
+            "One per line: 'Family, Given' for a person, or an organisation's name. "
+            "Leave empty when the source names no author."
+        ),
+    )
+    container_title = models.CharField(
+        _("published in"),
+        max_length=300,
+        blank=True,
+        help_text=_("Newspaper, journal, book or web site the source appeared in."),
+    )
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    holding_institution = models.CharField(
+        _("holding institution"),
+        max_length=300,
+        blank=True,
+        help_text=_("Archive or library that keeps the original."),
+    )
+    reference_code = models.CharField(
+        _("reference code"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shelf mark, call number or file number at the institution."),
+    )
+    url = models.URLField(_("web address"), max_length=1000, blank=True)
+    accessed = models.DateField(
+        _("accessed on"), null=True, blank=True, help_text=_("When the page was read.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=35,
+        blank=True,
+        help_text=_("BCP 47 code of the source's language: en, fr, nl, de..."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("What the source is and how reliable it is, in your own words."),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to="sources/",
+        storage=private_storage,
+        blank=True,
+        help_text=_("A PDF or a scan of the source. Kept private unless published."),
+    )
+    file_sha256 = models.CharField(
+        _("SHA-256"), max_length=64, blank=True, editable=False, db_index=True
+    )
+    transcription = models.TextField(
+        _("transcription"), blank=True, help_text=_("The text of the source, if typed.")
+    )
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["title"]
+        constraints = [date_range_constraint("date", "source")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:source-detail", kwargs={"slug": self.slug})
+
+    def creator_list(self) -> list[dict[str, str]]:
+        """Authors as CSL name objects: {'family', 'given'} or {'literal'}."""
+        names = []
+        for line in self.creators.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if "," in line:
+                family, given = (part.strip() for part in line.split(",", 1))
+                names.append({"family": family, "given": given})
+            else:
+                names.append({"literal": line})
+        return names
