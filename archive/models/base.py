@@ -219,6 +219,18 @@ class Publishable(models.Model):
         return f"{self._meta.verbose_name.capitalize()} {self.pk}"
 
 
+def workflow_permissions(model_name: str) -> list[tuple[str, str]]:
+    """The publishing workflow's permissions for one model (used in each Meta).
+
+    Model-specific codenames, because Django checks permissions as
+    'app_label.codename' and a shared codename would grant every model at once.
+    """
+    return [
+        (f"review_{model_name}", f"Can review and edit others' {model_name} records"),
+        (f"publish_{model_name}", f"Can publish and withdraw {model_name} records"),
+    ]
+
+
 def validate_edtf_field(value: str) -> None:
     """Model-field validator wrapping `validate_edtf` for Django forms."""
     validate_edtf(value)

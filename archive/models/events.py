@@ -8,7 +8,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archive.models.base import Dated, Publishable, date_range_constraint
+from archive.models.base import (
+    Dated,
+    Publishable,
+    date_range_constraint,
+    workflow_permissions,
+)
 
 
 class EventKind(models.TextChoices):
@@ -45,6 +50,7 @@ class Event(Publishable, Dated):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = workflow_permissions("event")
         ordering = ["date_earliest", "title"]
         constraints = [date_range_constraint("date", "event")]
 

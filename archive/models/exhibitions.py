@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archive.models.base import Publishable
+from archive.models.base import Publishable, workflow_permissions
 
 #: Record types an exhibition item may point at (model names in the archive app).
 EXHIBITABLE_MODELS = (
@@ -57,6 +57,7 @@ class Exhibition(Publishable):
     class Meta:
         verbose_name = _("exhibition")
         verbose_name_plural = _("exhibitions")
+        permissions = workflow_permissions("exhibition")
         ordering = ["-opens_on", "title"]
         constraints = [
             models.CheckConstraint(

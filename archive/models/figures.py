@@ -8,7 +8,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archive.models.base import Dated, Publishable, date_range_constraint
+from archive.models.base import (
+    Dated,
+    Publishable,
+    date_range_constraint,
+    workflow_permissions,
+)
 
 
 class Qualifier(models.TextChoices):
@@ -80,6 +85,7 @@ class Figure(Publishable, Dated):
     class Meta:
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
+        permissions = workflow_permissions("figure")
         ordering = ["measure", "value"]
         constraints = [
             date_range_constraint("date", "figure"),

@@ -12,7 +12,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archive.models.base import Dated, Publishable, date_range_constraint
+from archive.models.base import (
+    Dated,
+    Publishable,
+    date_range_constraint,
+    workflow_permissions,
+)
 from archive.storage import private_storage, public_storage
 
 
@@ -197,6 +202,7 @@ class Image(Publishable, Dated):
     class Meta:
         verbose_name = _("image")
         verbose_name_plural = _("images")
+        permissions = workflow_permissions("image")
         ordering = ["-created_at"]
         constraints = [
             date_range_constraint("date", "image"),

@@ -15,6 +15,7 @@ from archive.models.base import (
     Publishable,
     date_range_constraint,
     validate_edtf_field,
+    workflow_permissions,
 )
 
 
@@ -51,6 +52,7 @@ class Organisation(Publishable, Dated):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        permissions = workflow_permissions("organisation")
         ordering = ["name"]
         constraints = [date_range_constraint("date", "organisation")]
 

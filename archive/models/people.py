@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archive.edtf import edtf_bounds
-from archive.models.base import Publishable, PublishableQuerySet, validate_edtf_field
+from archive.models.base import (
+    Publishable,
+    PublishableQuerySet,
+    validate_edtf_field,
+    workflow_permissions,
+)
 
 #: A person born more than this many years ago is presumed dead (DESIGN.md section 4).
 PRESUMED_DEAD_AFTER_YEARS = 110
@@ -152,6 +157,7 @@ class Person(Publishable):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = workflow_permissions("person")
         ordering = ["family_name", "given_names"]
         indexes = [models.Index(fields=["family_name", "given_names"])]
         constraints = [

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archive.models.base import Publishable
+from archive.models.base import Publishable, workflow_permissions
 
 
 class PlaceKind(models.TextChoices):
@@ -68,6 +68,7 @@ class Place(Publishable):
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
+        permissions = workflow_permissions("place")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(

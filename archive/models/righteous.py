@@ -15,6 +15,7 @@ from archive.models.base import (
     Publishable,
     date_range_constraint,
     validate_edtf_field,
+    workflow_permissions,
 )
 
 
@@ -70,6 +71,7 @@ class Recognition(Publishable, Dated):
     class Meta:
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
+        permissions = workflow_permissions("recognition")
         ordering = ["title"]
         constraints = [date_range_constraint("date", "recognition")]
 

@@ -6,7 +6,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archive.models.base import Dated, Publishable, date_range_constraint
+from archive.models.base import (
+    Dated,
+    Publishable,
+    date_range_constraint,
+    workflow_permissions,
+)
 from archive.storage import private_storage
 
 
@@ -96,6 +101,7 @@ class Source(Publishable, Dated):
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        permissions = workflow_permissions("source")
         ordering = ["title"]
         constraints = [date_range_constraint("date", "source")]
 

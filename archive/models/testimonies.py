@@ -13,6 +13,7 @@ from archive.models.base import (
     Publishable,
     PublishableQuerySet,
     date_range_constraint,
+    workflow_permissions,
 )
 from archive.storage import private_storage
 
@@ -136,6 +137,7 @@ class Testimony(Publishable, Dated):
     class Meta:
         verbose_name = _("testimony")
         verbose_name_plural = _("testimonies")
+        permissions = workflow_permissions("testimony")
         ordering = ["title"]
         constraints = [date_range_constraint("date", "testimony")]
 
