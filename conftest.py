@@ -1,16 +1,28 @@
-"""Test-session environment: production-like settings without TLS or a manifest.
+"""Session-wide test set-up: media files go to a throw-away folder."""
 
-Set before Django reads memorial/settings.py, so the suite runs with DEBUG off (as in
-production) but without an HTTPS redirect and with media in a throw-away folder.
-"""
+import shutil
+from pathlib import Path
 
-import os
-import tempfile
+import pytest
 
-os.environ.setdefault(
-    "SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
-)
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
-os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="memorial-test-media-")
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path: Path):
+    """Each test writes media into its own folder, so no test sees another's files."""
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    settings.PUBLIC_MEDIA_ROOT = root / "public"
+    settings.PRIVATE_MEDIA_ROOT = root / "private"
+    storages = dict(settings.STORAGES)
+    if storages["default"]["BACKEND"].endswith("FileSystemStorage"):
+        storages["default"] = {
+            **storages["default"],
+            "OPTIONS": {"location": str(root / "public"), "base_url": "/media/"},
+        }
+        storages["private"] = {
+            **storages["private"],
+            "OPTIONS": {"location": str(root / "private"), "base_url": None},
+        }
+        settings.STORAGES = storages
+    yield root
+    shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,128 @@
+"""Writes that span several models or have side effects: the publishing workflow.
+
+Every function is keyword-only, typed and atomic, takes the acting user, and defers
+side effects (removing public renditions, purging caches) until the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from archive.models import Publishable, Status
+
+
+class WorkflowError(Exception):
+    """A workflow step that is not allowed; the message names the record and why."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of the workflow: where from, where to, and who may take it."""
+
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str  # "add" (any curator), "review" or "publish"
+
+
+SUBMIT = Transition("submit", (Status.DRAFT,), Status.REVIEW, "change")
+RETURN_TO_DRAFT = Transition("return", (Status.REVIEW,), Status.DRAFT, "review")
+PUBLISH = Transition(
+    "publish",
+    (Status.DRAFT, Status.REVIEW, Status.WITHDRAWN),
+    Status.PUBLISHED,
+    "publish",
+)
+WITHDRAW = Transition("withdraw", (Status.PUBLISHED,), Status.WITHDRAWN, "publish")
+
+#: Functions called after a record's status changes and the transaction commits.
+#: The media layer registers one that removes public renditions of hidden images.
+status_change_hooks: list[Callable[[Publishable, str, str], None]] = []
+
+
+def user_may(
+    user: AbstractBaseUser, transition: Transition, record: Publishable
+) -> bool:
+    meta = record._meta
+    return user.has_perm(f"{meta.app_label}.{transition.permission}_{meta.model_name}")
+
+
+def record_transition(
+    *, record: Publishable, transition: Transition, acting_user: AbstractBaseUser
+) -> Publishable:
+    """Move one record through the workflow, or raise WorkflowError saying why not."""
+    label = record.record_label()
+    if not user_may(acting_user, transition, record):
+        raise WorkflowError(
+            _("%(record)s: you do not have permission to %(action)s it.")
+            % {"record": label, "action": transition.name}
+        )
+    with transaction.atomic():
+        locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+        if locked.status not in transition.sources:
+            raise WorkflowError(
+                _("%(record)s: cannot %(action)s a record that is %(status)s.")
+                % {
+                    "record": label,
+                    "action": transition.name,
+                    "status": locked.get_status_display().lower(),
+                }
+            )
+        if transition.target == Status.PUBLISHED:
+            problems = locked.publication_problems()
+            if problems:
+                raise WorkflowError(
+                    _("%(record)s: %(problems)s missing.")
+                    % {"record": label, "problems": _(" and ").join(_join(problems))}
+                )
+        previous = locked.status
+        locked.status = transition.target
+        if transition.target == Status.PUBLISHED and locked.published_at is None:
+            locked.published_at = timezone.now()
+        locked._change_reason = f"{transition.name} by {acting_user}"
+        locked.save()
+        for hook in status_change_hooks:
+            transaction.on_commit(
+                lambda hook=hook: hook(locked, previous, transition.target)
+            )
+    record.refresh_from_db()
+    return record
+
+
+def _join(problems: list[str]) -> list[str]:
+    """['a', 'b', 'c'] -> ['a, b', 'c'] so ' and ' joins only the last two."""
+    if len(problems) <= 2:
+        return problems
+    return [", ".join(problems[:-1]), problems[-1]]
+
+
+def record_submit(*, record: Publishable, acting_user: AbstractBaseUser) -> Publishable:
+    return record_transition(record=record, transition=SUBMIT, acting_user=acting_user)
+
+
+def record_return_to_draft(
+    *, record: Publishable, acting_user: AbstractBaseUser
+) -> Publishable:
+    return record_transition(
+        record=record, transition=RETURN_TO_DRAFT, acting_user=acting_user
+    )
+
+
+def record_publish(
+    *, record: Publishable, acting_user: AbstractBaseUser
+) -> Publishable:
+    return record_transition(record=record, transition=PUBLISH, acting_user=acting_user)
+
+
+def record_withdraw(
+    *, record: Publishable, acting_user: AbstractBaseUser
+) -> Publishable:
+    return record_transition(
+        record=record, transition=WITHDRAW, acting_user=acting_user
+    )
