@@ -8,4 +8,14 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from archive import checks  # noqa: F401  (registers system checks)
+        from django.conf import settings
+        from PIL import Image
+
+        from archive import (
+            checks,  # noqa: F401  (registers system checks)
+            media,  # noqa: F401  (workflow hook, rendition cleanup)
+        )
+
+        # Pillow warns of a decompression bomb above this many pixels, and the
+        # archive treats that warning as an error: align it with the upload cap.
+        Image.MAX_IMAGE_PIXELS = settings.ARCHIVE_MAX_IMAGE_PIXELS
