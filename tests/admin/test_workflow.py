@@ -155,7 +155,8 @@ def test_publishing_an_image_without_alt_text_or_rights_says_so(client):
     image = f.make_image(alt_text="", rights_uri="", title_fr="Carte")
     response = post_action(client, "publish", image)
     assert messages_of(response) == [
-        f"Image {image.pk}: alt text (en, fr) and rights statement missing."
+        f"Image {image.pk}: alt text (en, fr), credit line (fr) and rights statement "
+        "missing."
     ]
 
 
