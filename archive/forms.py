@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from archive import media, uploads
 from archive.models import Image, Source
 
-IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/tiff,.jpg,.jpeg,.png,.webp,.tif,.tiff"
+IMAGE_ACCEPT = (
+    "image/jpeg,image/png,image/webp,image/tiff,.jpg,.jpeg,.png,.webp,.tif,.tiff"
+)
 DOCUMENT_ACCEPT = f"application/pdf,.pdf,{IMAGE_ACCEPT}"
 
 
@@ -113,7 +115,31 @@ class ImageAdminForm(_IngestingForm):
 
     class Meta:
         model = Image
-        fields = "__all__"
+        # The admin passes its own field list (with every language's column).
+        fields = (
+            "file",
+            "title",
+            "caption",
+            "alt_text",
+            "creator",
+            "date_edtf",
+            "date_display",
+            "source_institution",
+            "source_url",
+            "rights_uri",
+            "rights_holder",
+            "credit_line",
+            "permission_status",
+            "focal_x",
+            "focal_y",
+            "depicted_people",
+            "depicted_places",
+            "depicted_events",
+            "access",
+            "embargo_until",
+            "slug",
+            "content_warning",
+        )
 
     def validate_upload(self, upload: UploadedFile) -> uploads.CheckedFile:
         return uploads.validate_image(upload, upload.name)
@@ -136,7 +162,27 @@ class SourceAdminForm(_IngestingForm):
 
     class Meta:
         model = Source
-        fields = "__all__"
+        fields = (
+            "title",
+            "kind",
+            "creators",
+            "container_title",
+            "publisher",
+            "holding_institution",
+            "reference_code",
+            "url",
+            "accessed",
+            "language",
+            "description",
+            "date_edtf",
+            "date_display",
+            "file",
+            "transcription",
+            "access",
+            "embargo_until",
+            "slug",
+            "content_warning",
+        )
 
     def validate_upload(self, upload: UploadedFile) -> uploads.CheckedFile:
         return uploads.validate_document(upload, upload.name)
