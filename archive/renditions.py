@@ -180,9 +180,27 @@ def plan(
     return (left, top, left + crop_w, top + crop_h), out
 
 
+class NonClosing:
+    """A view of a caller's file that Pillow cannot close (Pillow closes the file it
+    read when the image is closed; the caller still needs it, e.g. to store it)."""
+
+    def __init__(self, fp: BinaryIO) -> None:
+        self._fp = fp
+
+    def __getattr__(self, name: str):
+        return getattr(self._fp, name)
+
+    def close(self) -> None:
+        pass
+
+
 def open_image(source: BinaryIO | bytes, max_pixels: int | None = None) -> Image.Image:
     """Open with the format allow-list; a decompression-bomb warning is an error."""
-    fp = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    fp = (
+        io.BytesIO(source)
+        if isinstance(source, bytes | bytearray)
+        else NonClosing(source)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

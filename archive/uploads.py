@@ -22,7 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from archive.renditions import DECODABLE_FORMATS
+from archive.renditions import DECODABLE_FORMATS, NonClosing
 
 CHUNK_SIZE = 1024 * 1024
 
@@ -193,7 +193,7 @@ def validate_image(
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(fp, formats=list(DECODABLE_FORMATS))
+            image = Image.open(NonClosing(fp), formats=list(DECODABLE_FORMATS))
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise _too_many_pixels(None, max_pixels) from None
         except UnidentifiedImageError:
