@@ -362,6 +362,18 @@ def unpublish_renditions(image: Image) -> int:
     return count
 
 
+def forget_crops(image: Image) -> int:
+    """Drop the `fill-` renditions after the focal point moved; they are cropped
+    again, around the new point, when next needed. Files go after the commit."""
+    count = 0
+    for rendition in Rendition.objects.filter(
+        image_id=image.pk, spec__startswith="fill-"
+    ):
+        rendition.delete()
+        count += 1
+    return count
+
+
 def sync_rendition_visibility(*, image_id: int) -> None:
     """Make an image's renditions as public as the image: public files for a public
     image, none in public storage otherwise."""
