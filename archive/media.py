@@ -42,6 +42,10 @@ from archive.storage import (
 
 logger = logging.getLogger(__name__)
 
+#: Every named spec in every format (e.g. to warm an image before pinning queries).
+ALL_RENDITIONS: tuple[tuple[str, str], ...] = tuple(
+    (name, fmt) for name in renditions.NAMED_SPECS for fmt in renditions.FORMATS
+)
 #: Made right after an upload commits, so the curator sees a thumbnail at once.
 UPLOAD_RENDITIONS: tuple[tuple[str, str], ...] = (("thumbnail", "jpeg"),)
 #: Made (or moved to public storage) when an image becomes public.
