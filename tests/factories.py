@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 
 from archive import models as m
+from archive.groups import ensure_curator_groups
 
 _counter = itertools.count(1)
 
@@ -31,6 +32,9 @@ def make_user(group: str | None = None, **kwargs: Any):
         **kwargs,
     )
     if group:
+        if not Group.objects.filter(name=group).exists():
+            # Transactional tests flush the groups migration 0002 made: remake them.
+            ensure_curator_groups()
         user.groups.add(Group.objects.get(name=group))
     return user
 

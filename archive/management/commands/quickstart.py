@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
+from archive.groups import ensure_curator_groups
+
 DEMO_USERNAME = "curator"
 
 
@@ -79,5 +81,6 @@ class Command(BaseCommand):
             user = User.objects.create_user(
                 username=DEMO_USERNAME, password=password, is_staff=True
             )
+        ensure_curator_groups()
         user.groups.add(Group.objects.get(name="Publisher"))
         return password
