@@ -4,8 +4,8 @@ The demo archive is written by people, in our own JSON schema (fixtures/demo/REA
 records refer to each other by slug, translated fields are language maps, and every
 statement is cited. This loader turns it into database rows:
 
-- in ONE transaction: an import fully lands or leaves nothing (files written during a
-  failed import are removed again);
+- in ONE transaction: an import fully lands or leaves nothing (image files stored
+  during a failed import are removed again by the media layer);
 - idempotently: records are matched by slug (terms by vocabulary and code) and only
   written when something differs, so a second run changes nothing, adds no history
   and creates no duplicates;
@@ -17,7 +17,6 @@ statement is cited. This loader turns it into database rows:
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -29,11 +28,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import models, transaction
-from PIL import Image as PILImage
 
 from archive import models as m
+from archive.media import ingest_image
 from archive.translation import TRANSLATED_FIELDS
 
 #: The reason recorded in each history entry the loader writes.
@@ -308,13 +307,8 @@ def load_demo_archive(
     folder = Path(path) if path is not None else default_path()
     document = read_archive(folder)
     loader = _Loader(document, folder=folder, acting_user=acting_user)
-    try:
-        with transaction.atomic():
-            counts = loader.run()
-    except BaseException:
-        loader.remove_written_files()
-        raise
-    return counts
+    with transaction.atomic():
+        return loader.run()
 
 
 class _Loader:
@@ -332,7 +326,6 @@ class _Loader:
         self.index: dict[str, dict[str, models.Model]] = defaultdict(dict)
         self.wanted_status: list[tuple[RecordType, dict[str, Any], m.Publishable]] = []
         self.counts: dict[str, int] = defaultdict(int)
-        self.written_files: list[str] = []
         self.citations_by_type: dict[int, dict[int, list[tuple]]] = {}
 
     # ------------------------------------------------------------------ running
@@ -346,12 +339,6 @@ class _Loader:
                 self.load_record(record_type, record)
         self.apply_statuses()
         return dict(self.counts)
-
-    def remove_written_files(self) -> None:
-        """Delete files stored during an import that did not commit."""
-        for name in self.written_files:
-            m.Image.file.field.storage.delete(name)
-        self.written_files.clear()
 
     # ------------------------------------------------------------------ helpers
 
@@ -980,39 +967,33 @@ class _Loader:
         return record
 
     def sync_images_file(self, image: m.Image, filename: Any, where: str) -> None:
-        """Store the fixture's image file unless the stored one has the same bytes."""
+        """Ingest the fixture's image file unless the stored one has the same bytes.
+
+        Goes through the media layer's `ingest_image`, like a curator's upload: the
+        file is validated, hashed and kept byte-exact under a generated name, and it
+        is removed again if this import's transaction rolls back.
+        """
         if not isinstance(filename, str) or not filename:
             raise self.fail(where, "'file' must name a file in the demo folder.")
         path = (self.folder / filename).resolve()
         if self.folder.resolve() not in path.parents or not path.is_file():
             raise self.fail(where, f"image file '{filename}' not found.")
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if (
             image.sha256 == digest
             and image.file
             and image.file.storage.exists(image.file.name)
         ):
             return
-        old_name = image.file.name if image.file else ""
+        image._history_user = self.acting_user
+        image._change_reason = CHANGE_REASON
         try:
-            with PILImage.open(io.BytesIO(data)) as pixels:
-                pixels.verify()
-            with PILImage.open(io.BytesIO(data)) as pixels:
-                width, height, file_format = pixels.width, pixels.height, pixels.format
-        except Exception as error:
-            raise self.fail(where, f"'{filename}' is not a readable image.") from error
-        image.file.save(path.name, ContentFile(data), save=False)
-        self.written_files.append(image.file.name)
-        image.sha256 = digest
-        image.file_size = len(data)
-        image.width, image.height = width, height
-        image.file_format = (file_format or "").lower()
-        image.original_filename = path.name
-        self.save(image)
-        if old_name and old_name != image.file.name:
-            storage = image.file.storage
-            transaction.on_commit(lambda: storage.delete(old_name))
+            with path.open("rb") as handle:
+                ingest_image(
+                    image=image, upload=File(handle, name=path.name), filename=path.name
+                )
+        except ValidationError as error:
+            raise self.fail(where, f"'{filename}': {_messages(error)}") from error
 
     # ------------------------------------------------------------------ citations
 
