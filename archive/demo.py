@@ -29,7 +29,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files import File
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from archive import models as m
 from archive.media import ingest_image
@@ -407,10 +407,15 @@ class _Loader:
             raise self.fail(where, f"refers to '{slug}', not found in {target}.")
         return found
 
-    def save(self, instance: models.Model) -> None:
+    def save(self, instance: models.Model, where: str) -> None:
         instance._history_user = self.acting_user
         instance._change_reason = CHANGE_REASON
-        instance.save()
+        try:
+            with transaction.atomic():
+                instance.save()
+        except IntegrityError as error:
+            # full_clean leaves constraints to the database; name the record here.
+            raise self.fail(where, f"breaks a database rule: {error}") from error
 
     def upsert(
         self,
@@ -432,10 +437,14 @@ class _Loader:
             for name, value in values.items():
                 setattr(instance, name, value)
         try:
-            instance.full_clean(exclude=list(exclude_from_clean), validate_unique=False)
+            instance.full_clean(
+                exclude=list(exclude_from_clean),
+                validate_unique=False,
+                validate_constraints=False,  # the database enforces them
+            )
         except ValidationError as error:
             raise self.fail(where, _messages(error)) from error
-        self.save(instance)
+        self.save(instance, where)
         return instance
 
     # ------------------------------------------------------------------ terms
@@ -574,7 +583,7 @@ class _Loader:
                     )
             if instance.status != wanted:
                 instance.status = wanted
-                self.save(instance)
+                self.save(instance, self.where(record_type.key, record))
             self.counts[f"{record_type.key}_{wanted}"] += 1
 
     # ------------------------------------------------------------------ children
@@ -613,10 +622,10 @@ class _Loader:
         plain = {k: v for k, v in values.items() if k not in many}
         instance = model(**plain)
         try:
-            instance.full_clean(validate_unique=False)
+            instance.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise self.fail(where, _messages(error)) from error
-        self.save(instance)
+        self.save(instance, where)
         for key, ids in many.items():
             getattr(instance, key).set(ids)
         return instance
