@@ -510,6 +510,13 @@ class _Loader:
             raise self.fail(where, f"unknown key '{sorted(unknown)[0]}'.")
         model = record_type.model
         record = self.with_measure(record_type, record, where)
+        existing = model._default_manager.filter(slug=slug).first()
+        if existing is not None and self.changed_since_import(existing):
+            # A curator changed this record after an import: keep their work.
+            self.index[record_type.key][slug] = existing
+            self.counts[record_type.key] += 1
+            self.counts["kept_curator_changes"] += 1
+            return
 
         values: dict[str, Any] = {}
         for key in record_type.fields:
@@ -555,6 +562,23 @@ class _Loader:
             )
         self.sync_citations(instance, record.get("citations", []), where)
         self.wanted_status.append((record_type, record, instance))
+
+    def changed_since_import(self, record: models.Model) -> bool:
+        """Whether someone other than this loader changed the record or its citations.
+
+        Every row the loader writes carries its change reason in the history; a later
+        history entry without it is a curator's (or a workflow step's) work, which a
+        re-import must not silently undo.
+        """
+        latest = record.history.order_by("-history_date", "-history_id").first()
+        if latest is not None and latest.history_change_reason != CHANGE_REASON:
+            return True
+        content_type = ContentType.objects.get_for_model(record)
+        return (
+            m.Citation.history.filter(content_type=content_type, object_id=record.pk)
+            .exclude(history_change_reason=CHANGE_REASON)
+            .exists()
+        )
 
     def with_measure(
         self, record_type: RecordType, record: dict[str, Any], where: str

@@ -179,3 +179,41 @@ def test_load_demo_command_turns_a_bad_fixture_into_a_command_error(tmp_path):
     folder = write_fixture(tmp_path / "demo", sources=[{"title": "no slug"}])
     with pytest.raises(CommandError, match="has no slug"):
         call_command("load_demo", path=folder, stdout=io.StringIO())
+
+
+def test_a_curators_change_to_a_demo_record_survives_a_reload(tmp_path):
+    """Re-running the import (quickstart does) never undoes a curator's edit."""
+    event = {
+        "slug": "an-event",
+        "title": "Fixture title",
+        "kind": "other",
+        "date": "1943",
+        "citations": [{"source": "a-source"}],
+    }
+    folder = write_fixture(tmp_path / "demo", sources=[SOURCE], events=[event])
+    load_demo_archive(path=folder)
+    edited = m.Event.objects.get(slug="an-event")
+    edited.title_en = "Corrected by a curator"
+    edited.save()  # as the admin would: a history entry without the import's reason
+    source = m.Source.objects.get(slug="a-source")
+    source.title = "A source, renamed by a curator"
+    source.save()
+    counts = load_demo_archive(path=folder)
+    assert m.Event.objects.get(slug="an-event").title_en == "Corrected by a curator"
+    assert m.Source.objects.get(slug="a-source").title.endswith("by a curator")
+    assert counts["kept_curator_changes"] == 2
+
+
+def test_a_citation_added_by_a_curator_survives_a_reload(tmp_path):
+    event = {
+        "slug": "an-event",
+        "title": "An event",
+        "kind": "other",
+        "date": "1943",
+        "citations": [{"source": "a-source"}],
+    }
+    folder = write_fixture(tmp_path / "demo", sources=[SOURCE], events=[event])
+    load_demo_archive(path=folder)
+    f.cite(m.Event.objects.get(slug="an-event"), locator="p. 3")
+    load_demo_archive(path=folder)
+    assert m.Event.objects.get(slug="an-event").citations.count() == 2

@@ -46,4 +46,12 @@ class Command(BaseCommand):
             width = max(len(key) for key in counts)
             for key, count in counts.items():
                 self.stdout.write(f"  {key.ljust(width)}  {count}")
+            kept = counts.get("kept_curator_changes", 0)
+            if kept:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{kept} demo records changed by curators since the last "
+                        "import were kept as they are."
+                    )
+                )
             self.stdout.write(self.style.SUCCESS(f"Demo archive loaded from {path}."))
