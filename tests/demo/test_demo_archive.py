@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from archive import models as m
 from archive.demo import RECORD_TYPES
+from archive.models.people import presumed_dead_cutoff
 
 pytestmark = pytest.mark.django_db
 
@@ -139,11 +140,18 @@ def test_people_without_a_sourced_death_stay_unpublished(demo):
     assert not public.filter(is_living=m.Living.UNKNOWN, death_edtf="").exists()
 
 
-def test_deceased_people_have_a_death_date_or_a_posthumous_recognition(demo):
-    """'Deceased' is never a guess: a source gives the death or the posthumous title."""
+def test_deceased_people_have_a_recorded_death_or_a_posthumous_recognition(demo):
+    """'Deceased' is never a guess: a source gives the death (its date or place, or a
+    birth so long ago that the rule presumes it) or the posthumous title."""
     for person in demo_records(demo, m.Person).filter(is_living=m.Living.NO):
         posthumous = m.Rescuer.objects.filter(person=person, posthumous=True)
-        assert person.death_edtf or posthumous.exists(), person.slug
+        presumed = person.birth_latest and person.birth_latest < presumed_dead_cutoff()
+        assert (
+            person.death_edtf
+            or person.death_place_id
+            or presumed
+            or posthumous.exists()
+        ), person.slug
 
 
 def test_disputed_dates_are_edtf_sets_citing_each_source_with_what_it_says(demo):
