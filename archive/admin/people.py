@@ -30,9 +30,3 @@ class PersonAdmin(PublishableAdmin):
     @admin.display(description=_("name"), ordering="family_name")
     def sort_name_display(self, obj: Person) -> str:
         return obj.sort_name
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(
-            request, queryset, search_term
-        )
-        return queryset, True if search_term else may_have_duplicates

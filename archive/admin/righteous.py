@@ -54,9 +54,3 @@ class RecognitionAdmin(PublishableAdmin):
     @admin.display(description=_("rescuers"), ordering="rescuer_total")
     def rescuer_count(self, obj: Recognition) -> int:
         return obj.rescuer_total
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(
-            request, queryset, search_term
-        )
-        return queryset, True if search_term else may_have_duplicates
