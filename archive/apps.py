@@ -9,3 +9,4 @@ class ArchiveConfig(AppConfig):
 
     def ready(self) -> None:
         from archive import checks  # noqa: F401  (registers system checks)
+        from archive.api import caching  # noqa: F401  (content changes bump the version)

@@ -6,8 +6,15 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("archive.api.urls")),
     path("", include("archive.urls")),
 ]
+
+# Errors under /api/ answer application/problem+json; everywhere else, HTML pages.
+handler400 = "archive.api.problems.handler400"
+handler403 = "archive.api.problems.handler403"
+handler404 = "archive.api.problems.handler404"
+handler500 = "archive.api.problems.handler500"
 
 if settings.DEBUG:
     from django.views.static import serve

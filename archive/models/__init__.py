@@ -27,6 +27,7 @@ from archive.models.testimonies import (
     TestimonySegment,
     Transcript,
 )
+from archive.models.versions import ArchiveVersion
 
 #: Every concrete Publishable model, in the order curators meet them.
 PUBLISHABLE_MODELS = (
@@ -47,6 +48,7 @@ __all__ = [
     "PUBLISHABLE_MODELS",
     "Access",
     "ApiClient",
+    "ArchiveVersion",
     "Citation",
     "ConsentBasis",
     "ConsentScope",
