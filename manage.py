@@ -7,6 +7,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memorial.settings")
+    if sys.argv[1:2] == ["quickstart"]:
+        # quickstart is the local, zero-configuration way in: development settings.
+        os.environ.setdefault("DEBUG", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,7 +7,25 @@ class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = _("Archive")
     default_auto_field = "django.db.models.BigAutoField"
+    default = True
 
     def ready(self) -> None:
-        from archive import checks  # noqa: F401  (registers system checks)
+        from django.conf import settings
+        from PIL import Image
+
+        from archive import (
+            checks,  # noqa: F401  (registers system checks)
+            media,  # noqa: F401  (workflow hook, rendition cleanup)
+        )
         from archive.api import caching  # noqa: F401  (content changes bump the version)
+
+        # Pillow warns of a decompression bomb above this many pixels, and the
+        # archive treats that warning as an error: align it with the upload cap.
+        Image.MAX_IMAGE_PIXELS = settings.ARCHIVE_MAX_IMAGE_PIXELS
+
+
+class ArchiveAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the archive's site (dashboard) as the default site."""
+
+    default = False
+    default_site = "archive.admin_site.ArchiveAdminSite"

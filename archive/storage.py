@@ -8,6 +8,8 @@ tests can switch storage (a temporary folder, a moto S3 server) per test.
 
 from __future__ import annotations
 
+import os
+import uuid
 from typing import Any
 
 from django.core.files.storage import Storage, storages
@@ -69,3 +71,117 @@ for _name in _DELEGATED:
 private_storage = AliasedStorage("private")
 #: Renditions of public images: served directly (or by a CDN).
 public_storage = AliasedStorage("default")
+
+
+#: Renditions of images that are not public are kept in private storage under this
+#: prefix; everything else a Rendition names lives in public storage.
+PRIVATE_RENDITIONS = "renditions-private/"
+PUBLIC_RENDITIONS = "renditions/"
+
+
+def generated_name(prefix: str, extension: str) -> str:
+    """A fresh, unguessable storage name: `prefix/ab/ab12...ef.ext`.
+
+    Files are never stored under the uploader's name: names carry no personal data,
+    cannot collide or climb folders, and a new file always gets a new URL (so public
+    renditions can be cached forever).
+    """
+    token = uuid.uuid4().hex
+    extension = extension.lower()
+    if extension and not extension.startswith("."):
+        extension = f".{extension}"
+    return f"{prefix.rstrip('/')}/{token[:2]}/{token}{extension}"
+
+
+def original_upload_to(instance: Any, filename: str) -> str:
+    """`upload_to` for originals: a generated name that keeps only the extension."""
+    return generated_name("originals", os.path.splitext(filename)[1][:10])
+
+
+def source_upload_to(instance: Any, filename: str) -> str:
+    """`upload_to` for source documents: a generated name, extension kept."""
+    return generated_name("sources", os.path.splitext(filename)[1][:10])
+
+
+def rendition_upload_to(instance: Any, filename: str) -> str:
+    return generated_name(PUBLIC_RENDITIONS, os.path.splitext(filename)[1][:10])
+
+
+def is_private_rendition(name: str) -> bool:
+    return name.startswith(PRIVATE_RENDITIONS)
+
+
+@deconstructible(path="archive.storage.RenditionStorage")
+class RenditionStorage(Storage):
+    """Routes each rendition to public or private storage by its name.
+
+    A rendition of a public image is a public file (`renditions/...`, served directly);
+    a rendition of a draft, embargoed or restricted image is a private file
+    (`renditions-private/...`) whose URL is a staff-only view. So `rendition.file.url`,
+    `.open()`, `.size` and `.delete()` always reach the right place, and a rendition
+    that is not public never has a public URL.
+    """
+
+    def backend_for(self, name: str) -> Storage:
+        return private_storage if is_private_rendition(name) else public_storage
+
+    def _open(self, name: str, mode: str = "rb"):
+        return self.backend_for(name).open(name, mode)
+
+    def _save(self, name: str, content: Any) -> str:
+        return self.backend_for(name).save(name, content)
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None):
+        if name is None:
+            name = content.name
+        return self.backend_for(name).save(name, content, max_length=max_length)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        return self.backend_for(name).get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename: str) -> str:
+        return self.backend_for(filename).generate_filename(filename)
+
+    def delete(self, name: str) -> None:
+        self.backend_for(name).delete(name)
+
+    def exists(self, name: str) -> bool:
+        return self.backend_for(name).exists(name)
+
+    def size(self, name: str) -> int:
+        return self.backend_for(name).size(name)
+
+    def path(self, name: str) -> str:
+        return self.backend_for(name).path(name)
+
+    def listdir(self, path: str):
+        return self.backend_for(path).listdir(path)
+
+    def get_modified_time(self, name: str):
+        return self.backend_for(name).get_modified_time(name)
+
+    def get_created_time(self, name: str):
+        return self.backend_for(name).get_created_time(name)
+
+    def get_accessed_time(self, name: str):
+        return self.backend_for(name).get_accessed_time(name)
+
+    def url(self, name: str) -> str:
+        if is_private_rendition(name):
+            from django.urls import reverse
+
+            return reverse(
+                "archive:rendition-private",
+                kwargs={"name": name[len(PRIVATE_RENDITIONS) :]},
+            )
+        return public_storage.url(name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RenditionStorage)
+
+    def __hash__(self) -> int:
+        return hash("RenditionStorage")
+
+
+#: Renditions: public or private according to their name (see RenditionStorage).
+rendition_storage = RenditionStorage()

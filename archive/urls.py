@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from archive import views
+from archive import media_views, views
 
 app_name = "archive"
 
@@ -18,3 +18,22 @@ for _kind, _model in views.DETAIL_ROUTES.items():
             name=f"{_model._meta.model_name}-detail",
         )
     )
+
+# Files: staff downloads of originals, private renditions, source documents.
+urlpatterns += [
+    path(
+        "files/originals/<int:pk>/",
+        media_views.image_original,
+        name="image-original",
+    ),
+    path(
+        "files/renditions/<path:name>",
+        media_views.private_rendition,
+        name="rendition-private",
+    ),
+    path(
+        "sources/<slug:slug>/file/",
+        media_views.source_document,
+        name="source-file",
+    ),
+]

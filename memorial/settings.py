@@ -56,7 +56,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so its widgets win.
     "modeltranslation",
-    "django.contrib.admin",
+    "archive.apps.ArchiveAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -123,6 +123,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too, not Django's shared-cache in-memory default: with it, a
+    # second connection gets "table is locked" at once instead of waiting, so
+    # tests of concurrent requests could not run as they do in production.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("SQLITE_TEST_NAME") or str(BASE_DIR / "test-db.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -162,39 +168,82 @@ MEDIA_URL = "/media/"
 PUBLIC_MEDIA_ROOT = MEDIA_ROOT / "public"
 PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"
 
-AWS_STORAGE_BUCKET_NAME = os.environ.get("S3_BUCKET", "")
-if AWS_STORAGE_BUCKET_NAME:
-    _s3_common = {
-        "bucket_name": AWS_STORAGE_BUCKET_NAME,
-        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-        "region_name": os.environ.get("S3_REGION") or None,
-        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
-        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+
+def s3_storages(
+    *,
+    bucket: str,
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    access_key: str | None = None,
+    secret_key: str | None = None,
+    public_domain: str | None = None,
+    addressing_style: str | None = None,
+    prefix: str = "",
+) -> dict[str, dict]:
+    """The public and private storages on one S3 bucket (used here and by the tests).
+
+    Existing objects are never overwritten. Originals, source files and renditions
+    of non-public images go under `private/` with a private ACL and are only ever
+    streamed by permission-checked views. Renditions of public images go under
+    `public/`; give that prefix public read in the bucket policy (or serve it from
+    S3_PUBLIC_DOMAIN). Their names are unique per file, so they are cached for a year.
+    """
+    common = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "addressing_style": addressing_style or None,
         "file_overwrite": False,
     }
-    STORAGES = {
+    return {
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                **_s3_common,
-                "location": "public",
+                **common,
+                "location": f"{prefix}public",
                 "querystring_auth": False,
-                "custom_domain": os.environ.get("S3_PUBLIC_DOMAIN") or None,
+                "custom_domain": public_domain or None,
+                "object_parameters": {
+                    "CacheControl": "public, max-age=31536000, immutable"
+                },
             },
         },
         "private": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                **_s3_common,
-                "location": "private",
+                **common,
+                "location": f"{prefix}private",
                 "default_acl": "private",
                 "querystring_auth": True,
                 "querystring_expire": 300,
+                "object_parameters": {"CacheControl": "private, no-store"},
             },
         },
-        "staticfiles": {
-            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        },
+    }
+
+
+_STATICFILES = {
+    "BACKEND": (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", default=not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+}
+AWS_STORAGE_BUCKET_NAME = os.environ.get("S3_BUCKET", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES = {
+        **s3_storages(
+            bucket=AWS_STORAGE_BUCKET_NAME,
+            endpoint_url=os.environ.get("S3_ENDPOINT_URL"),
+            region=os.environ.get("S3_REGION"),
+            access_key=os.environ.get("S3_ACCESS_KEY_ID"),
+            secret_key=os.environ.get("S3_SECRET_ACCESS_KEY"),
+            public_domain=os.environ.get("S3_PUBLIC_DOMAIN"),
+            addressing_style=os.environ.get("S3_ADDRESSING_STYLE"),
+        ),
+        "staticfiles": _STATICFILES,
     }
 else:
     STORAGES = {
@@ -206,13 +255,7 @@ else:
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
         },
-        "staticfiles": {
-            "BACKEND": (
-                "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                if env_bool("STATIC_MANIFEST", default=not DEBUG)
-                else "django.contrib.staticfiles.storage.StaticFilesStorage"
-            )
-        },
+        "staticfiles": _STATICFILES,
     }
 
 # Upload limits (see archive/uploads.py).

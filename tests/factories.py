@@ -130,9 +130,15 @@ def make_image(**kwargs: Any) -> m.Image:
         "rights_uri": m.Rights.CC0,
     }
     image = m.Image(**{**defaults, **kwargs})
-    if not image.file:
-        image.file.save(f"test-{n}.jpg", ContentFile(jpeg_bytes()), save=False)
-    image.save()
+    if image.file:
+        image.save()
+    else:
+        # The real ingest path: validated, hashed, stored under a generated name.
+        from archive.media import ingest_image
+
+        ingest_image(
+            image=image, upload=ContentFile(jpeg_bytes()), filename=f"test-{n}.jpg"
+        )
     return image
 
 

@@ -6,8 +6,10 @@ name. The public only ever sees renditions (see archive/renditions.py for the pi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +17,17 @@ from django.utils.translation import gettext_lazy as _
 from archive.models.base import (
     Dated,
     Publishable,
+    PublishableQuerySet,
     date_range_constraint,
     workflow_permissions,
 )
-from archive.storage import private_storage, public_storage
+from archive.storage import (
+    is_private_rendition,
+    original_upload_to,
+    private_storage,
+    rendition_storage,
+    rendition_upload_to,
+)
 
 
 class Rights(models.TextChoices):
@@ -82,14 +91,29 @@ class Permission(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class ImageQuerySet(models.QuerySet):
-    pass
+class ImageQuerySet(PublishableQuerySet):
+    def with_renditions(self, *specs: str) -> ImageQuerySet:
+        """Prefetch renditions so a list asks for them in one query, not one per image.
+
+        With spec names (`with_renditions("thumbnail", "card")`) only those are
+        fetched; `Image.get_rendition` reads the prefetched ones without a query.
+        """
+        if not specs:
+            return self.prefetch_related("renditions")
+        from archive.renditions import parse_spec
+
+        wanted = {str(parse_spec(spec)) for spec in specs}
+        return self.prefetch_related(
+            models.Prefetch(
+                "renditions", queryset=Rendition.objects.filter(spec__in=wanted)
+            )
+        )
 
 
 class Image(Publishable, Dated):
     file = models.FileField(
         _("original file"),
-        upload_to="originals/",
+        upload_to=original_upload_to,
         storage=private_storage,
         max_length=255,
         help_text=_(
@@ -199,6 +223,8 @@ class Image(Publishable, Dated):
         related_name="images",
     )
 
+    objects = ImageQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("image")
         verbose_name_plural = _("images")
@@ -217,8 +243,38 @@ class Image(Publishable, Dated):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        # A change of status, access or embargo can make the image public or hide
+        # it; once committed, its renditions follow (public files or private ones).
+        transaction.on_commit(self._sync_renditions, robust=True)
+
     def get_absolute_url(self) -> str:
         return reverse("archive:image-detail", kwargs={"slug": self.slug})
+
+    def _sync_renditions(self) -> None:
+        from archive.media import sync_rendition_visibility
+
+        sync_rendition_visibility(image_id=self.pk)
+
+    def get_rendition(self, spec: str, fmt: str = "jpeg") -> Rendition:
+        """The rendition for a spec name (`card`) or spec (`fill-400x300`), made once.
+
+        Uses prefetched renditions when the list asked for them
+        (`Image.objects.with_renditions()`); otherwise one query, and a render only
+        the first time. Raises `archive.renditions.RenditionError` if the original
+        cannot be read; `try_rendition` returns None instead.
+        """
+        from archive.media import get_rendition
+
+        return get_rendition(image=self, spec=spec, fmt=fmt)
+
+    def try_rendition(self, spec: str, fmt: str = "jpeg") -> Rendition | None:
+        """Like `get_rendition`, but None (and a logged error) when it cannot be made,
+        so one damaged original does not break a whole page."""
+        from archive.media import try_rendition
+
+        return try_rendition(image=self, spec=spec, fmt=fmt)
 
     def claimed_languages(self) -> list[str]:
         """English, plus every language in which the image has a title.
@@ -271,7 +327,13 @@ class Rendition(models.Model):
     spec = models.CharField(_("spec"), max_length=40, help_text=_("e.g. fill-400x300"))
     format = models.CharField(_("format"), max_length=10)
     file = models.FileField(
-        _("file"), upload_to="renditions/", storage=public_storage, max_length=255
+        _("file"),
+        upload_to=rendition_upload_to,
+        storage=rendition_storage,
+        max_length=255,
+        help_text=_(
+            "Public file for public images; private (staff only) for the others."
+        ),
     )
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
@@ -289,3 +351,15 @@ class Rendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.image_id}/{self.spec}.{self.format}"
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the file is in public storage (only for public images)."""
+        return not is_private_rendition(self.file.name)
+
+    @property
+    def url(self) -> str:
+        """Where a browser fetches the file: a public media URL (absolute path, or an
+        absolute URL on object storage) or, for a non-public image, a staff-only view.
+        """
+        return self.file.url

@@ -12,7 +12,7 @@ from archive.models.base import (
     date_range_constraint,
     workflow_permissions,
 )
-from archive.storage import private_storage
+from archive.storage import private_storage, source_upload_to
 
 
 class SourceKind(models.TextChoices):
@@ -86,10 +86,24 @@ class Source(Publishable, Dated):
     )
     file = models.FileField(
         _("file"),
-        upload_to="sources/",
+        upload_to=source_upload_to,
         storage=private_storage,
         blank=True,
-        help_text=_("A PDF or a scan of the source. Kept private unless published."),
+        max_length=255,
+        help_text=_(
+            "A PDF, or a scan as JPEG, PNG, WebP or TIFF. Kept exactly as uploaded; "
+            "offered for download only while the source is public."
+        ),
+    )
+    file_original_name = models.CharField(
+        _("uploaded file name"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("For curators only; the file is stored under a generated name."),
+    )
+    file_size = models.PositiveBigIntegerField(
+        _("file size in bytes"), null=True, blank=True, editable=False
     )
     file_sha256 = models.CharField(
         _("SHA-256"), max_length=64, blank=True, editable=False, db_index=True

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0002_curator_groups'),
+        ('archive', '0003_media_files'),
     ]
 
     operations = [

@@ -1,0 +1,239 @@
+"""The publishable admin: workflow actions, per-record messages and permissions.
+
+Every record type curators publish is registered with `PublishableAdmin`. Status only
+changes through the actions (submit, return to draft, publish, withdraw), which call
+`archive.services` so the same rules hold for the admin, imports and scripts.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from archive import services
+from archive.models import Citation, Publishable, Status
+from archive.preview import preview_url
+
+STATUS_COLOURS = {
+    Status.DRAFT: ("#555", "#eee"),
+    Status.REVIEW: ("#7a4b00", "#fff0c2"),
+    Status.PUBLISHED: ("#0b5d1e", "#d9f2df"),
+    Status.WITHDRAWN: ("#8a1020", "#fbe0e3"),
+}
+
+
+class CitationInline(GenericTabularInline):
+    """The sources a record rests on, with locator and optional quotation."""
+
+    model = Citation
+    extra = 0
+    fields = ("source", "locator", "field_name", "quotation", "note", "position")
+    autocomplete_fields = ("source",)
+    verbose_name = _("citation")
+    verbose_name_plural = _("citations (sources for this record)")
+
+
+class PublishableAdmin(SimpleHistoryAdmin, TabbedDjangoJqueryTranslationAdmin):
+    """Base admin for Publishable models.
+
+    Contributors edit their own drafts; editors (review permission) edit anyone's
+    unpublished work; publishers also publish, withdraw and edit published records.
+    Published and withdrawn records are never deleted: they are withdrawn.
+    """
+
+    actions = ("submit_for_review", "return_to_draft", "publish", "withdraw")
+    list_filter = ("status", "access", "is_synthetic")
+    list_per_page = 50
+    date_hierarchy = None
+    readonly_fields = (
+        "status_badge",
+        "uuid",
+        "published_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "preview_link",
+        "is_synthetic",
+    )
+    workflow_fieldset = (
+        _("Publication"),
+        {
+            "fields": (
+                "status_badge",
+                "access",
+                "embargo_until",
+                "slug",
+                "preview_link",
+                ("published_at", "created_by"),
+                ("created_at", "updated_at"),
+                "uuid",
+                "is_synthetic",
+            )
+        },
+    )
+    inlines = (CitationInline,)
+
+    # -- list and form ------------------------------------------------------------
+
+    def get_list_display(self, request: HttpRequest):
+        return (
+            *super().get_list_display(request),
+            "status_badge",
+            "access",
+            "updated_at",
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        workflow_fields = set()
+        for entry in self.workflow_fieldset[1]["fields"]:
+            workflow_fields.update(entry if isinstance(entry, tuple) else (entry,))
+        own = []
+        for name, options in fieldsets:
+            fields = [
+                field
+                for field in options["fields"]
+                if (field if isinstance(field, str) else None) not in workflow_fields
+                and field != "status"
+            ]
+            if fields:
+                own.append((name, {**options, "fields": fields}))
+        return [*own, self.workflow_fieldset]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "status")
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj: Publishable) -> str:
+        if obj is None or obj.pk is None:
+            return _("Draft (new)")
+        colour, background = STATUS_COLOURS.get(obj.status, ("#000", "#fff"))
+        label = obj.get_status_display()
+        if obj.is_synthetic:
+            label = f"{label} · {_('synthetic')}"
+        return format_html(
+            '<span style="color:{};background:{};padding:1px 6px;border-radius:8px;'
+            'white-space:nowrap">{}</span>',
+            colour,
+            background,
+            label,
+        )
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj: Publishable) -> str:
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            preview_url(obj),
+            _("Preview as the public would see it (staff only; the link expires)"),
+        )
+
+    def view_on_site(self, obj: Publishable):
+        """Only public records have a page to view; drafts use the preview link."""
+        if obj.is_public and hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
+        return None
+
+    # -- permissions ---------------------------------------------------------------
+
+    def _perm(self, request: HttpRequest, action: str) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or self._perm(request, "publish"):
+            return True
+        if obj.status in (Status.PUBLISHED, Status.WITHDRAWN):
+            return False
+        if self._perm(request, "review"):
+            return True
+        return obj.status == Status.DRAFT and obj.created_by_id == request.user.pk
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or obj.status in (Status.DRAFT, Status.REVIEW)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Bulk delete removes drafts only; published records must be withdrawn."""
+        kept = queryset.exclude(status__in=[Status.DRAFT, Status.REVIEW])
+        if kept.exists():
+            self.message_user(
+                request,
+                _(
+                    "%(n)s published or withdrawn records were kept: withdraw, do not delete."
+                )
+                % {"n": kept.count()},
+                messages.WARNING,
+            )
+        super().delete_queryset(
+            request, queryset.filter(status__in=[Status.DRAFT, Status.REVIEW])
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if request.method == "POST":
+            # A posted action always runs, so a curator who lacks the permission (or
+            # posts it by hand) gets a message per record saying why, rather than
+            # Django's silent "No action selected".
+            return actions
+        if not self._perm(request, "review"):
+            actions.pop("return_to_draft", None)
+        if not self._perm(request, "publish"):
+            actions.pop("publish", None)
+            actions.pop("withdraw", None)
+        return actions
+
+    # -- workflow actions ------------------------------------------------------------
+
+    def _run(self, request, queryset, transition: services.Transition, done: str):
+        succeeded = 0
+        for record in queryset:
+            try:
+                services.record_transition(
+                    record=record, transition=transition, acting_user=request.user
+                )
+            except services.WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(
+                request,
+                ngettext("%(n)d record %(done)s.", "%(n)d records %(done)s.", succeeded)
+                % {"n": succeeded, "done": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Submit selected for review"))
+    def submit_for_review(self, request, queryset):
+        self._run(request, queryset, services.SUBMIT, str(_("submitted for review")))
+
+    @admin.action(description=_("Return selected to draft"))
+    def return_to_draft(self, request, queryset):
+        self._run(
+            request, queryset, services.RETURN_TO_DRAFT, str(_("returned to draft"))
+        )
+
+    @admin.action(description=_("Publish selected"))
+    def publish(self, request, queryset):
+        self._run(request, queryset, services.PUBLISH, str(_("published")))
+
+    @admin.action(description=_("Withdraw selected"))
+    def withdraw(self, request, queryset):
+        self._run(request, queryset, services.WITHDRAW, str(_("withdrawn")))

@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from archive.admin.base import CitationInline, PublishableAdmin
+from archive.models import Recognition, RescuedPerson, Rescuer
+
+
+class RescuerInline(admin.TabularInline):
+    model = Rescuer
+    extra = 0
+    autocomplete_fields = ("person",)
+    fields = ("person", "name_as_listed", "relation", "posthumous", "position")
+
+
+class RescuedPersonInline(admin.TabularInline):
+    model = RescuedPerson
+    extra = 0
+    autocomplete_fields = ("person", "place")
+    fields = (
+        "person",
+        "name_as_listed",
+        "place",
+        "period_edtf",
+        "help_kinds",
+        "position",
+    )
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(PublishableAdmin):
+    list_display = (
+        "title",
+        "file_number",
+        "date_edtf",
+        "country_code",
+        "rescuer_count",
+    )
+    list_filter = ("country_code", *PublishableAdmin.list_filter)
+    search_fields = (
+        "title",
+        "title_en",
+        "file_number",
+        "rescuers__person__family_name",
+        "rescuers__name_as_listed",
+    )
+    autocomplete_fields = ("places", "ceremony")
+    inlines = (RescuerInline, RescuedPersonInline, CitationInline)
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(rescuer_total=Count("rescuers"))
+
+    @admin.display(description=_("rescuers"), ordering="rescuer_total")
+    def rescuer_count(self, obj: Recognition) -> int:
+        return obj.rescuer_total
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        return queryset, True if search_term else may_have_duplicates

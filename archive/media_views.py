@@ -1,0 +1,129 @@
+"""Views that hand out files: staff downloads of originals, private renditions, and
+source documents (public only while their Source is public).
+
+Every file leaves as an attachment or an image with `X-Content-Type-Options: nosniff`
+and a Content-Security-Policy that forbids scripts, so a file that claims to be a PDF
+or an image can never run in the archive's origin. Anything the visitor may not see
+answers 404, exactly like a file that does not exist.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from archive import media
+from archive.models import Image, Rendition, Source
+from archive.storage import PRIVATE_RENDITIONS, private_storage, rendition_storage
+from archive.uploads import IMAGE_EXTENSIONS, MIME_TYPES
+
+#: For files served from the archive's origin: nothing in them may run or load.
+FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+_MIME_BY_EXTENSION = {
+    ext: MIME_TYPES[fmt] for fmt, exts in IMAGE_EXTENSIONS.items() for ext in exts
+} | {".pdf": MIME_TYPES["PDF"], ".webp": "image/webp"}
+
+
+def _mime_type(name: str) -> str:
+    return _MIME_BY_EXTENSION.get(
+        os.path.splitext(name)[1].lower(), "application/octet-stream"
+    )
+
+
+def _staff_may(request: HttpRequest, permission: str) -> bool:
+    """Staff with `permission`. Non-staff get a 404 (nothing to see here); staff
+    without the permission a 403, so they know to ask for it."""
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if not user.has_perm(permission):
+        raise PermissionDenied
+    return True
+
+
+def _file_response(
+    storage,
+    name: str,
+    *,
+    attachment: bool,
+    filename: str | None = None,
+    public: bool = False,
+) -> FileResponse:
+    try:
+        handle = storage.open(name, "rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("The file is missing.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=attachment,
+        filename=filename or os.path.basename(name),
+        content_type=_mime_type(name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = (
+        "public, max-age=3600" if public else "private, no-store, max-age=0"
+    )
+    return response
+
+
+@require_safe
+def image_original(request: HttpRequest, pk: int) -> FileResponse:
+    """The original as uploaded, for staff who may view images; never public."""
+    if not _staff_may(request, "archive.view_image"):
+        raise Http404
+    image = get_object_or_404(Image, pk=pk)
+    if not image.file:
+        raise Http404("This image has no original file.")
+    extension = os.path.splitext(image.file.name)[1]
+    filename = image.original_filename or f"image-{image.pk}{extension}"
+    return _file_response(
+        private_storage, image.file.name, attachment=True, filename=filename
+    )
+
+
+@require_safe
+def private_rendition(request: HttpRequest, name: str):
+    """A rendition of an image that was not public when it was made.
+
+    Staff see it. If the image has become public since (its embargo ended), the
+    renditions move to public storage and the visitor is sent to the public file.
+    Everyone else gets a 404.
+    """
+    rendition = get_object_or_404(
+        Rendition.objects.select_related("image"), file=PRIVATE_RENDITIONS + name
+    )
+    if media.image_is_public(rendition.image):
+        media.publish_renditions(rendition.image)
+        moved = Rendition.objects.filter(pk=rendition.pk).first()
+        if moved is not None and moved.is_public:
+            return HttpResponseRedirect(moved.url)
+        raise Http404
+    if not _staff_may(request, "archive.view_image"):
+        raise Http404
+    return _file_response(rendition_storage, rendition.file.name, attachment=False)
+
+
+@require_safe
+def source_document(request: HttpRequest, slug: str) -> FileResponse:
+    """A source's PDF or scan, as an attachment: public only while the source is."""
+    source = Source.objects.public().filter(slug=slug).first()
+    public = source is not None
+    if source is None and _staff_may(request, "archive.view_source"):
+        source = Source.objects.filter(slug=slug).first()
+    if source is None or not source.file:
+        raise Http404
+    extension = os.path.splitext(source.file.name)[1].lower()
+    return _file_response(
+        private_storage,
+        source.file.name,
+        attachment=True,
+        filename=f"{source.slug}{extension}",
+        public=public,
+    )
