@@ -18,6 +18,9 @@ class ArchiveConfig(AppConfig):
             media,  # noqa: F401  (workflow hook, rendition cleanup)
         )
         from archive.api import caching  # noqa: F401  (content changes bump the version)
+        from archive.api.files import register_hooks
+
+        register_hooks()  # publishing an exhibition makes its image sizes
 
         # Pillow warns of a decompression bomb above this many pixels, and the
         # archive treats that warning as an error: align it with the upload cap.

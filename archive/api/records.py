@@ -23,11 +23,11 @@ import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from django.core.files.storage import storages
 from django.db.models import BooleanField, Case, Model, Q, Value, When
 
 from archive import models as m
 from archive.api.context import LANGUAGES, ApiContext
+from archive.api.files import MIME_TYPES, rendition_url
 from archive.api.prepared import PreparedQuery, group_by
 
 # Columns -----------------------------------------------------------------------
@@ -718,7 +718,7 @@ class ImageType(RecordType):
             lambda ctx, ids: (
                 m.Rendition.objects.filter(image_id__in=ids)
                 .order_by("image_id", "width", "spec", "format")
-                .values("image_id", "spec", "format", "file", "width", "height")
+                .values("id", "image_id", "spec", "format", "file", "width", "height")
             ),
         )
         self.people = m2m_refs(
@@ -780,9 +780,6 @@ def rights_label(uri: str) -> str:
     return str(labels.get(uri, uri))
 
 
-MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
-
-
 def named_specs() -> dict[str, str]:
     """Spec string -> name for the renditions every client can rely on."""
     from archive.renditions import NAMED_SPECS
@@ -793,16 +790,14 @@ def named_specs() -> dict[str, str]:
 def present_renditions(ctx: ApiContext, rows: list[dict]) -> list[dict]:
     if not rows:
         return []
-    storage = storages["default"]
     names = named_specs()
     return [
         {
-            "name": names.get(r["spec"])
-            or (r["spec"] if r["spec"] in names.values() else None),
+            "name": names.get(r["spec"]),
             "spec": r["spec"],
             "format": r["format"],
             "mime_type": MIME_TYPES.get(r["format"], f"image/{r['format']}"),
-            "url": ctx.absolute(storage.url(r["file"])),
+            "url": rendition_url(ctx, r["id"], r["file"]),
             "width": r["width"],
             "height": r["height"],
         }

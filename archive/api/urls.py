@@ -24,6 +24,7 @@ urlpatterns = [
     path("v1/", views.ApiRootView.as_view(), name="root"),
     path("v1/search/", views.SearchView.as_view(), name="search"),
     path("v1/changes/", views.ChangesView.as_view(), name="changes"),
+    path("v1/renditions/<str:token>/", views.rendition_file, name="rendition-file"),
     path("v1/schema/", SpectacularJSONAPIView.as_view(), name="schema"),
     path(
         "v1/docs/",

@@ -14,9 +14,11 @@ from typing import Any
 from uuid import UUID
 
 from django.core.cache import caches
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -27,7 +29,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from archive import models as m
-from archive.api import filters, iiif
+from archive.api import files, filters, iiif
 from archive.api import serializers as shapes
 from archive.api.caching import Rendered, cached_response, etag_for
 from archive.api.changes import changes, gone_for
@@ -274,7 +276,7 @@ class ImageViewSet(RecordViewSet):
             check_params(request.query_params, set())
             ctx = ApiContext.for_request(request)
             pk = self.visible_pk(ctx, uuid)
-            ensure_renditions(pk)
+            files.ensure_named_renditions([pk])
             image = TYPES["image"].load(ctx, [pk]).get(pk)
             if image is None:
                 raise exceptions.NotFound()
@@ -419,16 +421,10 @@ class ExhibitionViewSet(RecordViewSet):
         return self.answer(request, render)
 
 
-def ensure_renditions(image_pk: int) -> None:
-    """Make the named renditions of one image if they are missing (media layer)."""
-    from archive.renditions import FORMATS, NAMED_SPECS
-
-    image = m.Image.objects.get(pk=image_pk)
-    existing = set(image.renditions.values_list("spec", "format"))
-    for name in NAMED_SPECS:
-        for fmt in FORMATS:
-            if (name, fmt) not in existing and (NAMED_SPECS[name], fmt) not in existing:
-                image.get_rendition(name, fmt=fmt)
+@require_safe
+def rendition_file(request: HttpRequest, token: str):
+    """A rendition of an exhibition-only image, by the signed link the API gave."""
+    return files.serve(token)
 
 
 # Search, changes, root ---------------------------------------------------------
