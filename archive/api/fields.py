@@ -40,7 +40,7 @@ class TranslatedField(serializers.Field):
     """A translated text: a language map, or one string when `?lang=` is given."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs["read_only"] = True
+        kwargs.setdefault("read_only", True)
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> Any:
@@ -73,7 +73,7 @@ class AnyValueField(serializers.Field):
     """A value whose shape the schema states elsewhere (e.g. a CSL-JSON item)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs["read_only"] = True
+        kwargs.setdefault("read_only", True)
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> Any:

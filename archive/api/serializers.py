@@ -1,5 +1,9 @@
 """The API's shapes, declared once for the OpenAPI schema and the docs page.
 
+Fields are read-only (the API never accepts writes), which the schema renders as
+"always present"; the few members that may be absent (in CSL-JSON and problem
+answers) are declared as optional input fields instead, for the same reason.
+
 Answers are built by `records.py` from database rows (it is several times faster
 than serializing model instances); `tests/api/test_shapes.py` validates real answers
 against the schema these classes generate, field by field, so the two cannot drift.
@@ -189,9 +193,9 @@ class EventSerializer(RecordSerializer):
 
 
 class CslNameSerializer(s.Serializer):
-    family = s.CharField(read_only=True, required=False)
-    given = s.CharField(read_only=True, required=False)
-    literal = s.CharField(read_only=True, required=False)
+    family = s.CharField(required=False)
+    given = s.CharField(required=False)
+    literal = s.CharField(required=False)
 
     class Meta:
         ref_name = "CslName"
@@ -230,15 +234,15 @@ class CslItemSerializer(s.Serializer):
     id = s.CharField(read_only=True)
     type = s.ChoiceField(choices=m.SourceKind.choices, read_only=True)
     title = s.CharField(read_only=True)
-    author = CslNameSerializer(many=True, read_only=True, required=False)
-    container_title = s.CharField(read_only=True, required=False)
-    publisher = s.CharField(read_only=True, required=False)
-    archive = s.CharField(read_only=True, required=False)
-    archive_location = s.CharField(read_only=True, required=False)
-    URL = s.CharField(read_only=True, required=False)
-    language = s.CharField(read_only=True, required=False)
-    issued = AnyValueField(required=False)
-    accessed = AnyValueField(required=False)
+    author = CslNameSerializer(many=True, required=False)
+    container_title = s.CharField(required=False)
+    publisher = s.CharField(required=False)
+    archive = s.CharField(required=False)
+    archive_location = s.CharField(required=False)
+    URL = s.CharField(required=False)
+    language = s.CharField(required=False)
+    issued = AnyValueField(required=False, read_only=False)
+    accessed = AnyValueField(required=False, read_only=False)
 
     class Meta:
         ref_name = "CslItem"
@@ -519,11 +523,9 @@ class ProblemSerializer(s.Serializer):
     title = s.CharField(read_only=True)
     status = s.IntegerField(read_only=True)
     detail = s.CharField(read_only=True)
-    instance = s.CharField(read_only=True, required=False)
-    code = s.CharField(read_only=True, required=False)
-    errors = s.DictField(
-        child=s.ListField(child=s.CharField()), read_only=True, required=False
-    )
+    instance = s.CharField(required=False)
+    code = s.CharField(required=False)
+    errors = s.DictField(child=s.ListField(child=s.CharField()), required=False)
 
     class Meta:
         ref_name = "Problem"
