@@ -39,6 +39,8 @@ def check_params(query: Any, allowed: Iterable[str]) -> None:
             ]
         elif len(values) > 1:
             errors[key] = [_("Give this parameter once.")]
+        elif values[0] == "":
+            errors[key] = [_("Give a value, or leave the parameter out.")]
         elif len(values[0]) > MAX_PARAMETER_LENGTH:
             errors[key] = [_("This value is too long.")]
     if errors:
@@ -75,15 +77,73 @@ def parse_page_size(query: Any, default: int, maximum: int) -> int:
     return size
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class IntegerFilter(django_filters.NumberFilter):
+@extend_schema_field({"type": "integer", "minimum": 1000, "maximum": 2200})
+class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1000)
+        kwargs.setdefault("max_value", 2200)
+        super().__init__(*args, **kwargs)
+
+
+class CountryField(forms.RegexField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(r"^[A-Za-z]{2}$", *args, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$"})
+class CountryFilter(django_filters.CharFilter):
+    field_class = CountryField
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": 100}
+)
+class CodeFilter(django_filters.CharFilter):
+    """A code (slug): a role, a measure."""
+
+    field_class = forms.SlugField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class RecordFilter(django_filters.UUIDFilter):
+    """The id of another record, e.g. a place."""
+
+
+class AwareDateTimeField(forms.DateTimeField):
+    """ISO 8601 with a time zone (RFC 3339): a moment, not a wall-clock time."""
+
+    def to_python(self, value: Any) -> Any:
+        from django.utils.dateparse import parse_datetime
+
+        if value in self.empty_values:
+            return None
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            raise forms.ValidationError(
+                _("Give a moment with a time zone, e.g. 2025-05-08T00:00:00Z."),
+                code="invalid",
+            )
+        return parsed
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class MomentFilter(django_filters.Filter):
+    field_class = AwareDateTimeField
 
 
 class ArchiveFilterSet(django_filters.FilterSet):
     """Filters every list has: what changed since a moment (for offline sync)."""
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = MomentFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=gettext_lazy(
@@ -118,25 +178,19 @@ def year_end(year: int) -> datetime.date:
 
 
 class RecognitionFilter(ArchiveFilterSet):
-    country = django_filters.CharFilter(
+    country = CountryFilter(
         method="filter_country",
-        min_length=2,
-        max_length=2,
         label=gettext_lazy("Two-letter country code of the rescue, e.g. BE."),
     )
-    year_from = IntegerFilter(
+    year_from = YearFilter(
         method="filter_year_from",
-        min_value=1000,
-        max_value=2200,
         label=gettext_lazy("Recognised in or after this year."),
     )
-    year_to = IntegerFilter(
+    year_to = YearFilter(
         method="filter_year_to",
-        min_value=1000,
-        max_value=2200,
         label=gettext_lazy("Recognised in or before this year."),
     )
-    place = django_filters.UUIDFilter(
+    place = RecordFilter(
         method="filter_place",
         label=gettext_lazy("Id of a place of rescue."),
     )
@@ -161,9 +215,8 @@ class RecognitionFilter(ArchiveFilterSet):
 
 
 class PersonFilter(ArchiveFilterSet):
-    role = django_filters.CharFilter(
+    role = CodeFilter(
         method="filter_role",
-        max_length=100,
         label=gettext_lazy("Code of a role, e.g. rescuer, rescued, witness."),
     )
 
@@ -199,7 +252,7 @@ class EventFilter(DateRangeFilterSet):
 
 
 class ImageFilter(ArchiveFilterSet):
-    depicts = django_filters.UUIDFilter(
+    depicts = RecordFilter(
         method="filter_depicts",
         label=gettext_lazy("Id of a person, place or event the image shows."),
     )
@@ -253,7 +306,7 @@ class PlaceFilter(ArchiveFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=m.PlaceKind.choices, label=gettext_lazy("Kind of place.")
     )
-    parent = django_filters.UUIDFilter(
+    parent = RecordFilter(
         method="filter_parent", label=gettext_lazy("Id of the larger place.")
     )
 
@@ -266,8 +319,7 @@ class PlaceFilter(ArchiveFilterSet):
 
 
 class FigureFilter(ArchiveFilterSet):
-    measure = django_filters.CharFilter(
-        max_length=100,
+    measure = CodeFilter(
         label=gettext_lazy(
             "Code of the question figures answer; figures from different sources "
             "share it, e.g. mechelen-deported-jews."

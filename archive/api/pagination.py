@@ -30,6 +30,8 @@ from archive.api.problems import InvalidParameter
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_CURSOR_LENGTH = 1000
+#: Cursors are unpadded base64url.
+CURSOR_PATTERN = "^[A-Za-z0-9_-]+$"
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,11 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "description": "Where the page starts; take it from `next` or "
                 "`previous` of the page before.",
-                "schema": {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
+                "schema": {
+                    "type": "string",
+                    "maxLength": MAX_CURSOR_LENGTH,
+                    "pattern": CURSOR_PATTERN,
+                },
             },
             {
                 "name": "page_size",

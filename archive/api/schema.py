@@ -36,7 +36,10 @@ LANG = OpenApiParameter(
 class ArchiveAutoSchema(AutoSchema):
     def get_override_parameters(self) -> list[Any]:
         parameters = super().get_override_parameters()
-        if getattr(self.view, "translated", True):
+        action = getattr(self.view, "action", None)
+        if getattr(self.view, "translated", True) and action not in getattr(
+            self.view, "untranslated_actions", ()
+        ):
             parameters = [LANG, *parameters]
         return parameters
 

@@ -36,6 +36,7 @@ from archive.api.changes import changes, gone_for
 from archive.api.context import KINDS, ApiContext, Audience
 from archive.api.filters import check_params, parse_lang, parse_page_size
 from archive.api.pagination import (
+    CURSOR_PATTERN,
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     KeysetPagination,
@@ -45,7 +46,7 @@ from archive.api.pagination import (
 )
 from archive.api.problems import Gone, InvalidParameter
 from archive.api.records import TYPES, csl_json
-from archive.api.search import parse_kinds, parse_query, search
+from archive.api.search import KIND_ORDER, parse_kinds, parse_query, search
 
 UUID_PATTERN = (
     "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -91,6 +92,8 @@ class RecordViewSet(ApiMixin, GenericViewSet):
     lookup_value_regex = UUID_PATTERN
     pagination_class = KeysetPagination
     filter_backends = [filters.StrictFilterBackend]
+    #: Answers that are not translated records (IIIF has its own language maps).
+    untranslated_actions = ("manifest", "csl")
 
     @property
     def model(self) -> type[m.Publishable]:
@@ -432,7 +435,7 @@ def rendition_file(request: HttpRequest, token: str):
 
 CURSOR = OpenApiParameter(
     "cursor",
-    {"type": "string", "maxLength": 1000},
+    {"type": "string", "maxLength": 1000, "pattern": CURSOR_PATTERN},
     description="Where the page starts; take it from `next` of the page before.",
 )
 PAGE_SIZE = OpenApiParameter(
@@ -440,6 +443,10 @@ PAGE_SIZE = OpenApiParameter(
     {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
     description=f"Entries per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
 )
+
+
+_KIND = "(" + "|".join(KIND_ORDER) + ")"
+TYPES_PATTERN = f"^{_KIND}(,{_KIND})*$"
 
 
 class SearchView(ApiMixin, APIView):
@@ -450,13 +457,19 @@ class SearchView(ApiMixin, APIView):
         parameters=[
             OpenApiParameter(
                 "q",
-                {"type": "string", "minLength": 2, "maxLength": 200},
+                {
+                    "type": "string",
+                    "minLength": 2,
+                    "maxLength": 200,
+                    # Starts and ends with a visible character; no NUL.
+                    "pattern": r"^[^\s\x00]([^\x00]*[^\s\x00])?$",
+                },
                 required=True,
                 description="Text to find in titles and names (2 to 200 characters).",
             ),
             OpenApiParameter(
                 "type",
-                {"type": "string", "maxLength": 200},
+                {"type": "string", "pattern": TYPES_PATTERN},
                 description="Comma-separated record types to search, e.g. "
                 "`recognition,person`. Default: all.",
             ),
