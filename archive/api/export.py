@@ -135,9 +135,11 @@ def _copy_renditions(data: dict, staging: Path) -> int:
             extension = EXTENSIONS.get(rendition["format"], rendition["format"])
             relative = f"renditions/{image['id']}-{rendition['spec']}.{extension}"
             if relative not in copied.values():
-                with rendition_storage.open(name, "rb") as source:
-                    with (staging / relative).open("wb") as out:
-                        shutil.copyfileobj(source, out)
+                with (
+                    rendition_storage.open(name, "rb") as source,
+                    (staging / relative).open("wb") as out,
+                ):
+                    shutil.copyfileobj(source, out)
                 copied[name] = relative
             rendition["file"] = relative
     return len(copied)
