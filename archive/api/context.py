@@ -8,6 +8,7 @@ hundreds of nested references do not each pay for `reverse()`.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import ApiClient, Publishable
+
+SAFE_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 #: Content languages, in the order language maps list them.
 LANGUAGES: tuple[str, ...] = ("en", "fr", "nl", "de")
@@ -126,7 +129,9 @@ class ApiContext:
         return f"{self.base}{path_or_url}"
 
     def web_url(self, kind: str, slug: str) -> str:
-        """The record's public page; equal to get_absolute_url(), made absolute."""
+        """The record's public page; equal to get_absolute_url(), made absolute.
+
+        Slugs are URL-safe by construction; anything else is quoted."""
         template = self._web_templates.get(kind)
         if template is None:
             model_name = KINDS[kind][0]
@@ -134,7 +139,9 @@ class ApiContext:
             path = reverse(f"archive:{model_name}-detail", kwargs={"slug": placeholder})
             template = self.absolute(path).replace(placeholder, "{}")
             self._web_templates[kind] = template
-        return template.format(quote(slug, safe=""))
+        return template.format(
+            slug if SAFE_SLUG.fullmatch(slug) else quote(slug, safe="")
+        )
 
     def api_url(self, kind: str, uuid: Any, suffix: str = "") -> str:
         return f"{self.base}/api/v1/{KINDS[kind][1]}/{uuid}/{suffix}"

@@ -11,7 +11,8 @@ the day (visibility depends on embargo dates), and the number of ids rounded up 
 a power of two (the id list is padded by repeating its last id, which does not
 change an `IN` result). The ids are found in the compiled parameters by using
 sentinel values no real primary key can take. Rows come back through the
-compiler's own converters, so values are exactly what `.values()` would give.
+compiler's own converters, except that on SQLite dates, moments and UUIDs stay text
+(see `records.iso` and `records.uuid_text`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import DateField, QuerySet, UUIDField
 
 from archive.api.context import ApiContext
+
+#: Columns left as the database's text on SQLite (DateTimeField is a DateField).
+RAW_ON_SQLITE = (DateField, UUIDField)
 
 #: Distinct negative numbers: primary keys are never negative.
 SENTINEL_BASE = -(10**15)
@@ -71,6 +75,17 @@ class PreparedQuery:
             if len(found) != 1:
                 raise RuntimeError(f"{self}: ids must appear exactly once in the query")
             positions.append(found[0])
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(fields)
+        if connections[using].vendor == "sqlite":
+            # Dates, moments and UUIDs stay text: the presenters only turn them
+            # back into text (records.iso, records.uuid_text), and parsing 15,000
+            # values per page was a fifth of a list's cost.
+            converters = {
+                index: pair
+                for index, pair in converters.items()
+                if not isinstance(getattr(pair[1], "output_field", None), RAW_ON_SQLITE)
+            }
         if query.selected:
             names = list(query.selected)
         else:
@@ -79,7 +94,7 @@ class PreparedQuery:
                 *query.values_select,
                 *query.annotation_select,
             ]
-        return sql, params, positions, compiler, names
+        return sql, params, positions, compiler, names, converters
 
     def rows(self, ctx: ApiContext, ids: Iterable[int]) -> list[dict[str, Any]]:
         """The query's rows for these ids, as dicts keyed by the values() names."""
@@ -100,15 +115,16 @@ class PreparedQuery:
                 _shapes[key] = shape
                 while len(_shapes) > MAX_SHAPES:
                     _shapes.popitem(last=False)
-        sql, params, positions, compiler, names = shape
+        sql, params, positions, compiler, names, converters = shape
         params = list(params)
         for position, value in zip(positions, padded, strict=True):
             params[position] = value
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        converted = compiler.results_iter(results=[fetched], tuple_expected=True)
-        return [dict(zip(names, row, strict=True)) for row in converted]
+        if converters:
+            fetched = compiler.apply_converters(fetched, converters)
+        return [dict(zip(names, row, strict=True)) for row in fetched]
 
 
 def group_by(rows: Sequence[dict[str, Any]], key: str) -> dict[Any, list[dict]]:

@@ -88,8 +88,38 @@ def text(value: str | None) -> str | None:
     return value or None
 
 
-def iso(value: datetime.date | datetime.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def iso(value: datetime.date | datetime.datetime | str | None) -> str | None:
+    """ISO 8601 text of a date or a moment.
+
+    On SQLite, prepared queries skip Django's converters (see prepared.py), so
+    moments arrive naive (or as text) and are in UTC.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if len(value) > 10:
+            return value.replace(" ", "T", 1) + "+00:00"
+        return value
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        return value.isoformat() + "+00:00"  # SQLite keeps moments in UTC
+    return value.isoformat()
+
+
+def as_date(value: datetime.date | str | None) -> datetime.date | None:
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
+def uuid_text(value: Any) -> str:
+    """A UUID as text with dashes (SQLite keeps 32 hex digits without them)."""
+    if isinstance(value, str):
+        if len(value) == 32:
+            return (
+                f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+            )
+        return value
+    return str(value)
 
 
 def number(value: Decimal | float | None) -> float | int | None:
@@ -123,9 +153,9 @@ def title_of(ctx: ApiContext, kind: str, row: dict[str, Any], prefix: str = "") 
 
 
 def make_ref(ctx: ApiContext, kind: str, row: dict[str, Any], prefix: str = "") -> dict:
-    uuid = row[f"{prefix}uuid"]
+    uuid = uuid_text(row[f"{prefix}uuid"])
     return {
-        "id": str(uuid),
+        "id": uuid,
         "type": kind,
         "title": title_of(ctx, kind, row, prefix),
         "web_url": ctx.web_url(kind, row[f"{prefix}slug"]),
@@ -325,9 +355,9 @@ class RecordType:
         return {row["id"]: self.present(ctx, row, batch, detail) for row in rows}
 
     def present(self, ctx: ApiContext, row: dict, batch: Batch, detail: bool) -> dict:
-        uuid = row["uuid"]
+        uuid = uuid_text(row["uuid"])
         data = {
-            "id": str(uuid),
+            "id": uuid,
             "type": self.kind,
             "title": title_of(ctx, self.kind, row),
             "slug": row["slug"],
@@ -612,7 +642,7 @@ class SourceType(RecordType):
             "date": date_obj(ctx, row),
             "description": ctx.tr(row, "description"),
             "citation_text": citation_text(row),
-            "csl_url": ctx.api_url("source", row["uuid"], "csl/"),
+            "csl_url": ctx.api_url("source", uuid_text(row["uuid"]), "csl/"),
         }
         if detail:
             data["transcription"] = text(row["transcription"])
@@ -650,9 +680,7 @@ def citation_text(row: dict[str, Any]) -> str:
     if archive:
         parts.append(archive)
     if row["url"]:
-        accessed = (
-            f" (accessed {row['accessed'].isoformat()})" if row["accessed"] else ""
-        )
+        accessed = f" (accessed {iso(row['accessed'])})" if row["accessed"] else ""
         parts.append(f"{row['url']}{accessed}")
     return ". ".join(parts) + "."
 
@@ -660,7 +688,7 @@ def citation_text(row: dict[str, Any]) -> str:
 def csl_json(row: dict[str, Any]) -> dict[str, Any]:
     """The source as one CSL-JSON item (the format Zotero and citeproc read)."""
     item: dict[str, Any] = {
-        "id": str(row["uuid"]),
+        "id": uuid_text(row["uuid"]),
         "type": row["kind"],
         "title": row["title"],
     }
@@ -679,7 +707,7 @@ def csl_json(row: dict[str, Any]) -> dict[str, Any]:
             item[csl] = row[key]
     if row["date_edtf"]:
         issued: dict[str, Any] = {"raw": row["date_edtf"]}
-        earliest, latest = row["date_earliest"], row["date_latest"]
+        earliest, latest = as_date(row["date_earliest"]), as_date(row["date_latest"])
         if earliest is not None:
             parts = [[earliest.year, earliest.month, earliest.day]]
             if latest is not None and latest != earliest:
@@ -687,7 +715,7 @@ def csl_json(row: dict[str, Any]) -> dict[str, Any]:
             issued["date-parts"] = parts
         item["issued"] = issued
     if row["accessed"]:
-        accessed = row["accessed"]
+        accessed = as_date(row["accessed"])
         item["accessed"] = {
             "date-parts": [[accessed.year, accessed.month, accessed.day]]
         }
@@ -771,7 +799,7 @@ class ImageType(RecordType):
                     for r in batch.get("events", pk)
                 ],
             },
-            "iiif_manifest": ctx.api_url("image", row["uuid"], "manifest/"),
+            "iiif_manifest": ctx.api_url("image", uuid_text(row["uuid"]), "manifest/"),
         }
 
 
@@ -1153,7 +1181,9 @@ class ExhibitionType(RecordType):
             "opens_on": iso(row["opens_on"]),
             "closes_on": iso(row["closes_on"]),
             "hero_image": batch.groups["heroes"].get(hero) if hero else None,
-            "iiif_manifest": ctx.api_url("exhibition", row["uuid"], "manifest/"),
+            "iiif_manifest": ctx.api_url(
+                "exhibition", uuid_text(row["uuid"]), "manifest/"
+            ),
         }
         if detail:
             records = batch.groups["records"]

@@ -52,8 +52,10 @@ KIND_ORDER = list(SEARCHED)
 
 
 def parse_query(value: str | None) -> str:
-    text = " ".join((value or "").split())
-    if not MIN_QUERY_LENGTH <= len(text) <= MAX_QUERY_LENGTH:
+    """The text as given (the schema states the same rule, so generated clients
+    and this check agree on every string)."""
+    text = value or ""
+    if not MIN_QUERY_LENGTH <= len(text) <= MAX_QUERY_LENGTH or "\x00" in text:
         raise InvalidParameter(
             {
                 "q": [

@@ -461,8 +461,7 @@ class SearchView(ApiMixin, APIView):
                     "type": "string",
                     "minLength": 2,
                     "maxLength": 200,
-                    # Starts and ends with a visible character; no NUL.
-                    "pattern": r"^[^\s\x00]([^\x00]*[^\s\x00])?$",
+                    "pattern": r"^[^\x00]*$",
                 },
                 required=True,
                 description="Text to find in titles and names (2 to 200 characters).",
