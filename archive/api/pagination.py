@@ -194,7 +194,28 @@ class KeysetPaginator:
         condition = alternatives[0]  # the id column always contributes one
         for alternative in alternatives[1:]:
             condition |= alternative
-        return condition
+        return self._bound(values, reverse) & condition
+
+    def _bound(self, values: list[Any], reverse: bool) -> Q:
+        """A range on the first sort column implied by the condition.
+
+        Redundant logically, but it lets the database seek into the index instead of
+        reading every row the OR-ed condition might match and sorting them.
+        """
+        (column, descending), field, value = (
+            self.columns[0],
+            self.fields[0],
+            values[0],
+        )
+        desc = descending != reverse
+        if value is None:
+            # Nulls first (ascending): anything may follow. Nulls last: only nulls.
+            return Q(**{f"{column}__isnull": True}) if desc else Q()
+        if not desc:
+            return Q(**{f"{column}__gte": value})
+        if not field.null:
+            return Q(**{f"{column}__lte": value})
+        return Q()
 
     def page(self, cursor: str | None, page_size: int) -> Page:
         backwards, values = (False, None) if cursor is None else self.decode(cursor)

@@ -72,7 +72,7 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=8.0)
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--threads", type=int, default=1)
         parser.add_argument("--json", help="Also write the results to this file.")
 
     # Set-up ---------------------------------------------------------------------
@@ -182,9 +182,21 @@ class Command(BaseCommand):
                     if len(word) > 3 and word.isalpha():
                         words.add(word.lower())
             url = data["next"].split(f"{HOST}:{port}", 1)[1] if data["next"] else None
-        filtered = [
-            f"/api/v1/recognitions/?page_size=50&year_from={year}&year_to={year + 4}"
-            for year in range(1963, 2025)
+        # Other orderings and filters: their first pages (later ones are pages too).
+        variants = [
+            f"/api/v1/recognitions/?page_size=50&{query}"
+            for query in (
+                "ordering=-date",
+                "ordering=title",
+                "ordering=-title",
+                "ordering=updated",
+                "ordering=-updated",
+                "country=BE",
+                "country=NL",
+                "country=FR",
+                "country=BE&ordering=title",
+                "country=NL&ordering=-date",
+            )
         ]
         exhibitions = self.exhibitions_of_30(port)
         if not exhibitions:
@@ -204,7 +216,7 @@ class Command(BaseCommand):
         ]
         if not search_cold:
             raise CommandError("No words to search for.")
-        list_cold = pages + filtered
+        list_cold = pages + variants
         rng.shuffle(list_cold)
         return {
             "list": {"cold": list_cold, "warm": [first]},

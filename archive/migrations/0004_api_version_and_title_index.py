@@ -23,4 +23,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'archive version',
             },
         ),
+        migrations.AddIndex(
+            model_name='recognition',
+            index=models.Index(fields=['title_en', 'id'], name='recognition_title_en_idx'),
+        ),
     ]
