@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -18,11 +19,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import ApiClient, Publishable
+from archive.models import ApiClient, Publishable, Tier
 
 SAFE_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
-#: Content languages, in the order language maps list them.
+#: Content languages, in the order language maps list them (ApiContext.tr spells
+#: them out for speed; keep both in step).
 LANGUAGES: tuple[str, ...] = ("en", "fr", "nl", "de")
 DEFAULT_LANGUAGE = "en"
 
@@ -64,9 +66,28 @@ class Audience:
         return self.key == "public"
 
     def visible_q(self, model: type[Publishable], prefix: str = "") -> Q:
-        """`model.objects.visible_to(client)` as a Q, optionally across a relation."""
-        q = model._default_manager.all().visible_q(self.client)
-        return prefixed(q, prefix) if prefix else q
+        """`model.objects.visible_to(client)` as a Q, optionally across a relation.
+
+        Cached for the day (the rules depend on today's date, and on the client only
+        through its audience); Q objects are never modified once built."""
+        return _visible_q(model, prefix, self.key, timezone.localdate())
+
+
+@lru_cache(maxsize=2048)
+def _columns(prefix: str, name: str) -> tuple[str, ...]:
+    """The four language columns of a translated field (in LANGUAGES order)."""
+    return tuple(f"{prefix}{name}_{code}" for code in LANGUAGES)
+
+
+@lru_cache(maxsize=1024)
+def _visible_q(model: type[Publishable], prefix: str, audience: str, day: Any) -> Q:
+    client = (
+        ApiClient(tier=Tier.EXHIBITION, is_active=True)
+        if audience == "exhibition"
+        else None
+    )
+    q = model._default_manager.all().visible_q(client)
+    return prefixed(q, prefix) if prefix else q
 
 
 def prefixed(q: Q, prefix: str) -> Q:
@@ -91,7 +112,7 @@ class ApiContext:
     #: Scheme and host, e.g. "https://archive.example.org"; no trailing slash.
     base: str
     today: datetime.date = field(default_factory=timezone.localdate)
-    _web_templates: dict[str, str] = field(default_factory=dict)
+    _web_templates: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     @classmethod
     def for_request(cls, request: Any, lang: str | None = None) -> ApiContext:
@@ -114,13 +135,15 @@ class ApiContext:
 
         Empty translations are null; a collapsed value falls back to English.
         """
+        en, fr, nl, de = _columns(prefix, name)
         if self.lang is None:
-            return {code: row[f"{prefix}{name}_{code}"] or None for code in LANGUAGES}
-        return (
-            row[f"{prefix}{name}_{self.lang}"]
-            or row[f"{prefix}{name}_{DEFAULT_LANGUAGE}"]
-            or None
-        )
+            return {
+                "en": row[en] or None,
+                "fr": row[fr] or None,
+                "nl": row[nl] or None,
+                "de": row[de] or None,
+            }
+        return row[f"{prefix}{name}_{self.lang}"] or row[en] or None
 
     # Addresses ---------------------------------------------------------------
     def absolute(self, path_or_url: str) -> str:
@@ -128,20 +151,27 @@ class ApiContext:
             return path_or_url
         return f"{self.base}{path_or_url}"
 
+    def addresses(self, kind: str) -> tuple[str, str, str]:
+        """(web prefix, web suffix, API prefix) of a record kind, made once per
+        request: a page of 50 records holds hundreds of references."""
+        found = self._web_templates.get(kind)
+        if found is None:
+            model_name = KINDS[kind][0]
+            placeholder = "slug-placeholder-0"
+            path = reverse(f"archive:{model_name}-detail", kwargs={"slug": placeholder})
+            before, _sep, after = self.absolute(path).partition(placeholder)
+            found = (before, after, f"{self.base}/api/v1/{KINDS[kind][1]}/")
+            self._web_templates[kind] = found
+        return found
+
     def web_url(self, kind: str, slug: str) -> str:
         """The record's public page; equal to get_absolute_url(), made absolute.
 
         Slugs are URL-safe by construction; anything else is quoted."""
-        template = self._web_templates.get(kind)
-        if template is None:
-            model_name = KINDS[kind][0]
-            placeholder = "slug-placeholder-0"
-            path = reverse(f"archive:{model_name}-detail", kwargs={"slug": placeholder})
-            template = self.absolute(path).replace(placeholder, "{}")
-            self._web_templates[kind] = template
-        return template.format(
-            slug if SAFE_SLUG.fullmatch(slug) else quote(slug, safe="")
-        )
+        before, after, _api = self.addresses(kind)
+        if not SAFE_SLUG.fullmatch(slug):
+            slug = quote(slug, safe="")
+        return before + slug + after
 
     def api_url(self, kind: str, uuid: Any, suffix: str = "") -> str:
-        return f"{self.base}/api/v1/{KINDS[kind][1]}/{uuid}/{suffix}"
+        return f"{self.addresses(kind)[2]}{uuid}/{suffix}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from functools import lru_cache
 from typing import Any
 
 from django.core import signing
@@ -34,10 +35,17 @@ def _exhibition_audience() -> Audience:
     return Audience(m.ApiClient(tier=m.Tier.EXHIBITION, is_active=True))
 
 
+@lru_cache(maxsize=100_000)
+def _public_url(backend: Any, name: str) -> str:
+    # A public file's URL depends only on its name and the storage (a new storage
+    # object, e.g. after settings change, is a new key).
+    return backend.url(name)
+
+
 def rendition_url(ctx: ApiContext, rendition_id: int, name: str) -> str:
     """Where this client fetches a rendition file."""
     if not name.startswith(PRIVATE_RENDITIONS):
-        return ctx.absolute(storages["default"].url(name))
+        return ctx.absolute(_public_url(storages["default"], name))
     if ctx.audience.is_public:
         # Only during the moment an image turns public and its files move: the
         # media view redirects to the public file then (and 404s otherwise).

@@ -336,10 +336,16 @@ class ExhibitionFilter(ArchiveFilterSet):
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """django-filter, after the strict parameter check."""
+    """django-filter, after the strict parameter check.
+
+    Paging through a list sends no filter at all; then the filter set (a form per
+    request) is not built."""
 
     def filter_queryset(self, request, queryset, view):
         check_params(request.query_params, view.allowed_params())
+        filter_names = view.filterset_class.base_filters
+        if not any(name in request.query_params for name in filter_names):
+            return queryset
         return super().filter_queryset(request, queryset, view)
 
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from django.db.models import BooleanField, Case, Model, Q, Value, When
+from django.utils.translation import get_language
 
 from archive import models as m
-from archive.api.context import LANGUAGES, ApiContext
+from archive.api.context import LANGUAGES, SAFE_SLUG, ApiContext
 from archive.api.files import MIME_TYPES, rendition_url
 from archive.api.prepared import PreparedQuery, group_by
 
@@ -152,14 +154,24 @@ def title_of(ctx: ApiContext, kind: str, row: dict[str, Any], prefix: str = "") 
     return ctx.tr(row, "title", prefix)
 
 
+@lru_cache(maxsize=512)
+def _keys(prefix: str) -> tuple[str, str]:
+    return f"{prefix}uuid", f"{prefix}slug"
+
+
 def make_ref(ctx: ApiContext, kind: str, row: dict[str, Any], prefix: str = "") -> dict:
-    uuid = uuid_text(row[f"{prefix}uuid"])
+    uuid_key, slug_key = _keys(prefix)
+    uuid = uuid_text(row[uuid_key])
+    web_before, web_after, api = ctx.addresses(kind)
+    slug = row[slug_key]
     return {
         "id": uuid,
         "type": kind,
         "title": title_of(ctx, kind, row, prefix),
-        "web_url": ctx.web_url(kind, row[f"{prefix}slug"]),
-        "api_url": ctx.api_url(kind, uuid),
+        "web_url": web_before + slug + web_after
+        if SAFE_SLUG.fullmatch(slug)
+        else ctx.web_url(kind, slug),
+        "api_url": f"{api}{uuid}/",
     }
 
 
@@ -649,9 +661,17 @@ class SourceType(RecordType):
         return data
 
 
+class _Creators:
+    __slots__ = ("creators",)
+
+    def __init__(self, creators: str) -> None:
+        self.creators = creators
+
+
 def creator_list(creators: str) -> list[dict[str, str]]:
-    """The model's CSL name parsing, on a row (see Source.creator_list)."""
-    return m.Source(creators=creators).creator_list()
+    """The model's CSL name parsing (Source.creator_list) on a row's text, without
+    building a model instance for it."""
+    return m.Source.creator_list(_Creators(creators))
 
 
 def citation_text(row: dict[str, Any]) -> str:
@@ -804,8 +824,12 @@ class ImageType(RecordType):
 
 
 def rights_label(uri: str) -> str:
-    labels = dict(m.Rights.choices)
-    return str(labels.get(uri, uri))
+    return _rights_label(uri, get_language())
+
+
+@lru_cache(maxsize=256)
+def _rights_label(uri: str, language: str | None) -> str:
+    return str(dict(m.Rights.choices).get(uri, uri))
 
 
 def named_specs() -> dict[str, str]:

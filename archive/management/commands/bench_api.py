@@ -73,6 +73,14 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument(
+            "--worker-class",
+            default="sync",
+            choices=["sync", "gthread"],
+            help="sync: one request per connection, so the kernel spreads requests "
+            "evenly over the workers; gthread: keep-alive connections stay with the "
+            "worker that accepted them.",
+        )
         parser.add_argument("--json", help="Also write the results to this file.")
 
     # Set-up ---------------------------------------------------------------------
@@ -122,7 +130,9 @@ class Command(BaseCommand):
         with sqlite3.connect(database) as connection:
             connection.execute("ANALYZE")
 
-    def start_server(self, env: dict, port: int, workers: int, threads: int):
+    def start_server(
+        self, env: dict, port: int, workers: int, threads: int, worker_class: str
+    ):
         command = [
             sys.executable,
             "-m",
@@ -131,7 +141,7 @@ class Command(BaseCommand):
             "--workers",
             str(workers),
             "--worker-class",
-            "gthread",
+            worker_class,
             "--threads",
             str(threads),
             "--bind",
@@ -247,7 +257,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Seeding {database} (scale {options['scale']})")
         self.seed(env, database, options["scale"], options["reuse"])
         port = free_port()
-        process = self.start_server(env, port, options["workers"], options["threads"])
+        process = self.start_server(
+            env, port, options["workers"], options["threads"], options["worker_class"]
+        )
         try:
             counts = {
                 route: fetch_json(HOST, port, f"/api/v1/{route}/?page_size=1")["count"]
@@ -299,8 +311,9 @@ class Command(BaseCommand):
     def report(self, rows: list[dict], counts: dict, options: dict) -> None:
         self.stdout.write("")
         self.stdout.write(
-            f"gunicorn {options['workers']} workers x {options['threads']} threads "
-            f"(gthread), {options['connections']} connections, "
+            f"gunicorn {options['workers']} {options['worker_class']} workers"
+            f"{' x ' + str(options['threads']) + ' threads' if options['worker_class'] == 'gthread' else ''}, "
+            f"{options['connections']} client connections, "
             f"{options['seconds']:.0f} s per run, SQLite; records: {counts}"
         )
         header = (
