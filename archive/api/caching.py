@@ -22,14 +22,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from archive.api.context import Audience
-from archive.models import ApiClient, ArchiveVersion
+from archive.models import ArchiveVersion
 
 BENCH_COLD_HEADER = "HTTP_X_BENCH_COLD"
 JSON = "application/json"
@@ -125,27 +124,46 @@ def set_cache_control(
 # Invalidation ------------------------------------------------------------------
 
 #: Archive models whose changes never show in API answers.
-IGNORED = {ApiClient, ArchiveVersion}
+IGNORED_MODELS = {"apiclient", "archiveversion", "searchtoken"}
 
 
-def _is_content(sender: Any) -> bool:
-    meta = getattr(sender, "_meta", None)
-    if meta is None or meta.app_label != "archive" or sender in IGNORED:
-        return False
-    # simple-history's shadow models change together with the real ones.
-    return not meta.model_name.startswith("historical")
+def content_models() -> list[type]:
+    """Archive models whose rows appear in answers (history tables excluded)."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_app_config("archive").get_models()
+        if model._meta.model_name not in IGNORED_MODELS
+        and not model._meta.model_name.startswith("historical")
+    ]
 
 
-@receiver(post_save, dispatch_uid="api-version-on-save")
-@receiver(post_delete, dispatch_uid="api-version-on-delete")
 def bump_on_change(sender: Any, **kwargs: Any) -> None:
-    if _is_content(sender):
+    ArchiveVersion.bump()
+
+
+def bump_on_m2m(sender: Any, action: str, **kwargs: Any) -> None:
+    if action.startswith("post_"):
         ArchiveVersion.bump()
 
 
-@receiver(m2m_changed, dispatch_uid="api-version-on-m2m")
-def bump_on_m2m(sender: Any, action: str, **kwargs: Any) -> None:
-    if action.startswith("post_"):
-        instance = kwargs.get("instance")
-        if instance is not None and _is_content(type(instance)):
-            ArchiveVersion.bump()
+def connect() -> None:
+    """Connect the bumps per model (called once, from the app's ready()).
+
+    Per sender rather than for every model: a receiver for all senders would make
+    Django fetch and signal every row of every bulk delete, search words included.
+    """
+    for model in content_models():
+        uid = model._meta.label_lower
+        post_save.connect(bump_on_change, sender=model, dispatch_uid=f"api-save-{uid}")
+        post_delete.connect(
+            bump_on_change, sender=model, dispatch_uid=f"api-delete-{uid}"
+        )
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                bump_on_m2m,
+                sender=through,
+                dispatch_uid=f"api-m2m-{through._meta.label_lower}",
+            )

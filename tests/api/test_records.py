@@ -339,25 +339,3 @@ def test_changes_feed_pages_through_everything(api):
     assert len({(e["type"], e["id"]) for e in entries}) == 10
     moments = [e["updated_at"] for e in entries]
     assert moments == sorted(moments)
-
-
-# Search -------------------------------------------------------------------------------
-
-
-def test_search_finds_titles_and_names_across_types(api):
-    full_archive()
-    data = api.get("/api/v1/search/?q=mechelen&lang=en").json()
-    types = {r["type"] for r in data["results"]}
-    assert {"place", "figure"} <= types
-    people = api.get("/api/v1/search/?q=Alias&type=person").json()
-    assert people["count"] == 1
-    assert api.get("/api/v1/search/?q=Alias&type=place").json()["count"] == 0
-
-
-def test_search_pages_through_results(api):
-    for n in range(5):
-        f.make_place(status=m.Status.PUBLISHED, name_en=f"Camp {n}")
-        f.make_event(status=m.Status.PUBLISHED, title_en=f"Camp raid {n}")
-    results = walk(api, "/api/v1/search/?q=camp&page_size=3")
-    assert len(results) == 10
-    assert len({r["id"] for r in results}) == 10

@@ -120,6 +120,9 @@ class Command(BaseCommand):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         self.manage(env, "migrate", "--noinput", "-v", "0")
         self.manage(env, "generate_archive", "--scale", str(scale))
+        # Generated rows may be written in bulk, without the save signals that keep
+        # the search index (and the archive version) current.
+        self.manage(env, "rebuild_search_index")
         self.manage(
             env,
             "shell",
