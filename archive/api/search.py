@@ -80,16 +80,29 @@ def parse_kinds(value: str | None) -> list[str]:
 
 def word_lookup(kind: str, word: str) -> QuerySet:
     """Ids of records of `kind` with a word starting with `word`."""
-    tokens = m.SearchToken.objects.filter(kind=kind)
+    return m.SearchToken.objects.filter(token_range(word), kind=kind).values(
+        "object_id"
+    )
+
+
+def token_range(word: str) -> Q:
     if connection.vendor == "sqlite":
         # A range, which SQLite answers from the index (its LIKE is case-blind and
         # cannot use one). SQLite compares text by code point, so every word that
         # starts with `word` sorts between it and the bound.
-        upper = word[:-1] + chr(ord(word[-1]) + 1)
-        tokens = tokens.filter(token__gte=word, token__lt=upper)
-    else:
-        tokens = tokens.filter(token__startswith=word)
-    return tokens.values("object_id")
+        return Q(token__gte=word, token__lt=word[:-1] + chr(ord(word[-1]) + 1))
+    return Q(token__startswith=word)
+
+
+def kinds_with_candidates(word: str, kinds: list[str]) -> list[str]:
+    """The searched types that have any record with a word starting with `word`
+    (visible or not): one index lookup spares the others their queries."""
+    present = set(
+        m.SearchToken.objects.filter(token_range(word), kind__in=kinds)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    return [kind for kind in kinds if kind in present]
 
 
 def matching(ctx: ApiContext, kind: str, words: list[str]) -> QuerySet:
@@ -147,10 +160,11 @@ def search(
     count = 0
     picked: list[tuple[str, Any, int]] = []
     more = False
-    for kind in kinds:
+    for kind in kinds_with_candidates(words[0], kinds):
         queryset = matching(ctx, kind, words)
-        count += queryset.count()
-        if len(picked) > page_size:
+        found = queryset.count()
+        count += found
+        if not found or len(picked) > page_size:
             continue
         sort = SORT_COLUMN[kind]
         if start is not None:

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='searchtoken',
-            index=models.Index(fields=['kind', 'token', 'object_id'], name='search_word_idx'),
+            index=models.Index(fields=['token', 'kind', 'object_id'], name='search_word_idx'),
         ),
         migrations.AddIndex(
             model_name='searchtoken',

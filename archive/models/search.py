@@ -21,7 +21,7 @@ class SearchToken(models.Model):
         verbose_name = _("search word")
         verbose_name_plural = _("search words")
         indexes = [
-            models.Index(fields=["kind", "token", "object_id"], name="search_word_idx"),
+            models.Index(fields=["token", "kind", "object_id"], name="search_word_idx"),
             models.Index(fields=["kind", "object_id"], name="search_record_idx"),
         ]
         constraints = [
