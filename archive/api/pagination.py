@@ -16,11 +16,12 @@ import base64
 import binascii
 import datetime
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.pagination import BasePagination
@@ -217,17 +218,62 @@ class KeysetPaginator:
             return Q(**{f"{column}__lte": value})
         return Q()
 
-    def page(self, cursor: str | None, page_size: int) -> Page:
-        backwards, values = (False, None) if cursor is None else self.decode(cursor)
+    def _prepared_rows(
+        self,
+        values: list[Any] | None,
+        backwards: bool,
+        page_size: int,
+        shape_key: tuple,
+    ) -> list[tuple]:
+        """The page query compiled once per shape and re-run with the cursor's
+        values: building and compiling it cost more than running it."""
+        nulls = None if values is None else tuple(value is None for value in values)
+        key = (*shape_key, self.ordering.name, backwards, nulls, page_size)
+        with _SHAPES_LOCK:
+            shape = _SHAPES.get(key)
+        if shape is None:
+            shape = _compile_page(self, values, backwards, page_size)
+            if shape is None:
+                return list(self._query(values, backwards, page_size))
+            with _SHAPES_LOCK:
+                if len(_SHAPES) > 2000:
+                    _SHAPES.clear()
+                _SHAPES[key] = shape
+        sql, params, slots, compiler, converters, order = shape
+        connection = connections[self.queryset.db]
+        params = list(params)
+        for position, index in slots:
+            params[position] = self.fields[index].get_db_prep_value(
+                values[index], connection, prepared=False
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        return [tuple(row[index] for index in order) for row in rows]
+
+    def _query(self, values: list[Any] | None, backwards: bool, page_size: int):
         queryset = self.queryset
         if values is not None:
             queryset = queryset.filter(self._after(values, reverse=backwards))
         columns = [column for column, _desc in self.columns]
-        rows = list(
-            queryset.order_by(*self._order_by(reverse=backwards)).values_list(*columns)[
-                : page_size + 1
-            ]
-        )
+        return queryset.order_by(*self._order_by(reverse=backwards)).values_list(
+            *columns
+        )[: page_size + 1]
+
+    def page(
+        self, cursor: str | None, page_size: int, shape_key: tuple | None = None
+    ) -> Page:
+        """One page. With `shape_key` (which must name everything that shapes the
+        query besides the cursor's values: the type, audience, day, filters), the
+        compiled query is reused across requests (see _prepared_rows)."""
+        backwards, values = (False, None) if cursor is None else self.decode(cursor)
+        columns = [column for column, _desc in self.columns]
+        if shape_key is None:
+            rows = list(self._query(values, backwards, page_size))
+        else:
+            rows = self._prepared_rows(values, backwards, page_size, shape_key)
         more = len(rows) > page_size
         rows = rows[:page_size]
         if backwards:
@@ -246,6 +292,70 @@ class KeysetPaginator:
             if has_previous
             else None,
         )
+
+
+_SHAPES: dict[tuple, tuple] = {}
+_SHAPES_LOCK = threading.Lock()
+
+
+def _sentinel(field: models.Field, index: int, variant: int) -> Any:
+    """A value no real row has, distinct per position and per compilation."""
+    if isinstance(field, models.DateTimeField):
+        return datetime.datetime(
+            1111 + variant, 1, 1, tzinfo=datetime.UTC
+        ) + datetime.timedelta(seconds=index + 1)
+    if isinstance(field, models.DateField):
+        return datetime.date(1111 + variant, 1, 1) + datetime.timedelta(days=index + 1)
+    if isinstance(field, models.IntegerField | models.AutoField):
+        return -(10**15) * (variant + 1) - index
+    return f"\x01sentinel-{variant}-{index}"
+
+
+def _compile_page(paginator: KeysetPaginator, values, backwards, page_size):
+    """Compile the page query twice with different sentinel values; parameters that
+    differ are the cursor's, and we record which value each one carries."""
+    connection = connections[paginator.queryset.db]
+    compiled = []
+    for variant in (0, 1):
+        sentinels = (
+            None
+            if values is None
+            else [
+                None if value is None else _sentinel(field, index, variant)
+                for index, (field, value) in enumerate(
+                    zip(paginator.fields, values, strict=True)
+                )
+            ]
+        )
+        queryset = paginator._query(sentinels, backwards, page_size)
+        query = queryset.query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        compiled.append((sql, list(params), compiler, sentinels))
+    (sql, params, compiler, sentinels), (other_sql, other_params, _c, _s) = compiled
+    if sql != other_sql or len(params) != len(other_params):
+        return None  # the values shape the SQL itself: do not reuse it
+    slots = []
+    for position, (first, second) in enumerate(zip(params, other_params, strict=True)):
+        if first == second:
+            continue
+        matches = [
+            index
+            for index, field in enumerate(paginator.fields)
+            if sentinels[index] is not None
+            and field.get_db_prep_value(sentinels[index], connection, prepared=False)
+            == first
+        ]
+        if len(matches) != 1:
+            return None
+        slots.append((position, matches[0]))
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    # The SQL may select the columns in another order than asked for (Django's
+    # values_list() reorders its rows the same way).
+    names = list(query.selected) if query.selected else list(query.values_select)
+    wanted = [column for column, _desc in paginator.columns]
+    order = [names.index(column) for column in wanted]
+    return sql, params, slots, compiler, compiler.get_converters(fields), order
 
 
 def page_link(request: Any, cursor: str | None) -> str | None:

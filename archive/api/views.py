@@ -145,7 +145,12 @@ class RecordViewSet(ApiMixin, GenericViewSet):
             request.query_params, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
         )
         paginator = KeysetPaginator(queryset, self.orderings[name])
-        page = paginator.page(request.query_params.get("cursor"), page_size)
+        filtered = any(
+            key in request.query_params for key in self.filterset_class.base_filters
+        )
+        # Unfiltered pages (paging through a list) reuse their compiled query.
+        shape_key = None if filtered else (self.kind, ctx.audience.key, ctx.today)
+        page = paginator.page(request.query_params.get("cursor"), page_size, shape_key)
         count = self.count(request, ctx, queryset, version)
         records = TYPES[self.kind].load(ctx, page.pks)
         return render_json(
