@@ -62,9 +62,23 @@ def realistic_photo(width: int, height: int, seed: int) -> Image.Image:
             )
     canvas = canvas.filter(ImageFilter.GaussianBlur(1.2))
     photo = canvas.resize((width, height), Image.Resampling.BICUBIC)
-    grain = Image.effect_noise((width, height), 10)
-    photo = ImageChops.add(photo, Image.merge("RGB", [grain] * 3), 1.0, -128)
+    photo = ImageChops.add(
+        photo, Image.merge("RGB", [_grain(photo.size, rng)] * 3), 1.0, -128
+    )
     return photo
+
+
+def _grain(size: tuple[int, int], rng: random.Random, tile: int = 1024) -> Image.Image:
+    """Seeded film grain (Pillow's effect_noise ignores Python's seed): a random
+    tile of +-16 levels around 128, repeated over the image."""
+    side = min(tile, max(size))
+    noise = Image.frombytes("L", (side, side), rng.randbytes(side * side))
+    noise = noise.point(lambda value: 128 + (value - 128) // 8)
+    grain = Image.new("L", size)
+    for top in range(0, size[1], side):
+        for left in range(0, size[0], side):
+            grain.paste(noise, (left, top))
+    return grain
 
 
 def write_samples(folder: Path, count: int, size: tuple[int, int]) -> list[Path]:

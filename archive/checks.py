@@ -38,3 +38,59 @@ def languages_match_translations(app_configs, **kwargs):
             )
         ]
     return []
+
+
+def _where(config: dict) -> tuple:
+    options = config.get("OPTIONS", {})
+    return (
+        config.get("BACKEND"),
+        options.get("bucket_name"),
+        str(options.get("location", "")).strip("/"),
+    )
+
+
+@register(Tags.security, deploy=True)
+def media_storages_keep_originals_private(app_configs, **kwargs):
+    """Originals and drafts' renditions must never share a place with public files."""
+    public = settings.STORAGES.get("default")
+    private = settings.STORAGES.get("private")
+    if not public or not private:
+        return []
+    errors = []
+    if _where(public) == _where(private):
+        errors.append(
+            Error(
+                "The public ('default') and 'private' storages are the same place, "
+                "so originals would be served with the public renditions.",
+                hint="Give them different locations (see memorial/settings.py).",
+                id="archive.E101",
+            )
+        )
+    if private["BACKEND"].endswith("S3Storage"):
+        options = private.get("OPTIONS", {})
+        if options.get("default_acl") in ("public-read", "public-read-write"):
+            errors.append(
+                Error(
+                    "The private S3 storage gives new objects a public ACL.",
+                    hint="Set its default_acl to 'private'.",
+                    id="archive.E102",
+                )
+            )
+        if options.get("custom_domain"):
+            errors.append(
+                Error(
+                    "The private S3 storage has a custom_domain, which makes "
+                    "unsigned public URLs for originals.",
+                    id="archive.E103",
+                )
+            )
+        if options.get("file_overwrite", True):
+            errors.append(
+                Error(
+                    "The private S3 storage may overwrite existing files; originals "
+                    "are evidence and must never be replaced in place.",
+                    hint="Set file_overwrite to False.",
+                    id="archive.E104",
+                )
+            )
+    return errors

@@ -42,6 +42,10 @@ from archive.storage import (
 
 logger = logging.getLogger(__name__)
 
+#: Every named spec in every format (e.g. to warm an image before pinning queries).
+ALL_RENDITIONS: tuple[tuple[str, str], ...] = tuple(
+    (name, fmt) for name in renditions.NAMED_SPECS for fmt in renditions.FORMATS
+)
 #: Made right after an upload commits, so the curator sees a thumbnail at once.
 UPLOAD_RENDITIONS: tuple[tuple[str, str], ...] = (("thumbnail", "jpeg"),)
 #: Made (or moved to public storage) when an image becomes public.
@@ -357,6 +361,18 @@ def unpublish_renditions(image: Image) -> int:
     )
     count = 0
     for rendition in public:
+        rendition.delete()
+        count += 1
+    return count
+
+
+def forget_crops(image: Image) -> int:
+    """Drop the `fill-` renditions after the focal point moved; they are cropped
+    again, around the new point, when next needed. Files go after the commit."""
+    count = 0
+    for rendition in Rendition.objects.filter(
+        image_id=image.pk, spec__startswith="fill-"
+    ):
         rendition.delete()
         count += 1
     return count

@@ -7,6 +7,7 @@ changes through the actions (submit, return to draft, publish, withdraw), which 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import QuerySet
@@ -91,21 +92,24 @@ class PublishableAdmin(SimpleHistoryAdmin, TabbedDjangoJqueryTranslationAdmin):
         )
 
     def get_fieldsets(self, request, obj=None):
+        """The record's own fields first, then one 'Publication' block.
+
+        The content warning sits with access and embargo (it decides how the record
+        is shown), in every language.
+        """
         fieldsets = super().get_fieldsets(request, obj)
-        workflow_fields = set()
-        for entry in self.workflow_fieldset[1]["fields"]:
-            workflow_fields.update(entry if isinstance(entry, tuple) else (entry,))
+        name, options = self.workflow_fieldset
+        warning = tuple(f"content_warning_{code}" for code, _lang in settings.LANGUAGES)
+        workflow = (*options["fields"][:3], *warning, *options["fields"][3:])
+        taken = {"status", "content_warning"}
+        for entry in workflow:
+            taken.update(entry if isinstance(entry, tuple) else (entry,))
         own = []
-        for name, options in fieldsets:
-            fields = [
-                field
-                for field in options["fields"]
-                if (field if isinstance(field, str) else None) not in workflow_fields
-                and field != "status"
-            ]
+        for title, opts in fieldsets:
+            fields = [field for field in opts["fields"] if field not in taken]
             if fields:
-                own.append((name, {**options, "fields": fields}))
-        return [*own, self.workflow_fieldset]
+                own.append((title, {**opts, "fields": fields}))
+        return [*own, (name, {**options, "fields": workflow})]
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), "status")

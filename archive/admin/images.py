@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.admin.base import PublishableAdmin
 from archive.forms import ImageAdminForm
-from archive.models import Image
+from archive.models import Image, Rendition
 
 
 @admin.register(Image)
@@ -33,7 +33,7 @@ class ImageAdmin(PublishableAdmin):
         "rendition_list",
     )
     fieldsets = (
-        (None, {"fields": ("title", "caption", "alt_text", "content_warning")}),
+        (None, {"fields": ("title", "caption", "alt_text")}),
         (
             _("File"),
             {
@@ -72,6 +72,9 @@ class ImageAdmin(PublishableAdmin):
         ),
     )
 
+    class Media:
+        js = ("archive/focal-point.js",)
+
     def get_queryset(self, request):
         # One query for every thumbnail on the page, not one per row.
         return super().get_queryset(request).with_renditions("thumbnail")
@@ -103,12 +106,13 @@ class ImageAdmin(PublishableAdmin):
         if rendition is None:
             return _("No preview: the original could not be read (run verify_fixity).")
         return format_html(
-            '<div style="position:relative;display:inline-block;max-width:100%">'
-            '<img src="{}" width="{}" height="{}" alt="{}" '
+            '<div data-focal-preview style="position:relative;display:inline-block;'
+            'max-width:100%"><img src="{}" width="{}" height="{}" alt="{}" '
             'style="max-width:100%;height:auto;display:block">'
-            '<span title="{}" style="position:absolute;left:{}%;top:{}%;width:14px;'
-            "height:14px;margin:-8px 0 0 -8px;border:2px solid #fff;"
-            'border-radius:50%;box-shadow:0 0 0 2px #c00"></span></div>',
+            '<span data-focal-marker title="{}" style="position:absolute;left:{}%;'
+            "top:{}%;width:14px;height:14px;margin:-8px 0 0 -8px;"
+            'border:2px solid #fff;border-radius:50%;box-shadow:0 0 0 2px #c00">'
+            '</span></div><p class="help">{}</p>',
             rendition.url,
             rendition.width,
             rendition.height,
@@ -116,6 +120,7 @@ class ImageAdmin(PublishableAdmin):
             _("focal point"),
             round(obj.focal_x * 100, 2),
             round(obj.focal_y * 100, 2),
+            _("Click the image to move the focal point, then save."),
         )
 
     @admin.display(description=_("original"))
@@ -145,7 +150,8 @@ class ImageAdmin(PublishableAdmin):
     def rendition_list(self, obj: Image) -> str:
         if obj is None or not obj.pk:
             return "-"
-        renditions = sorted(obj.renditions.all(), key=lambda r: (r.spec, r.format))
+        # Not obj.renditions: the list view's prefetch holds only thumbnails.
+        renditions = Rendition.objects.filter(image=obj).order_by("spec", "format")
         if not renditions:
             return _("None yet; they are made when first needed.")
         return format_html(

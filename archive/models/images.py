@@ -243,8 +243,29 @@ class Image(Publishable, Dated):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that moving the focal point re-crops the renditions.
+        instance._stored_focal = (
+            instance.__dict__.get("focal_x"),
+            instance.__dict__.get("focal_y"),
+        )
+        return instance
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = getattr(self, "_stored_focal", (None, None))
+        focal_moved = (
+            self.pk is not None
+            and None not in stored
+            and stored != (self.focal_x, self.focal_y)
+        )
         super().save(*args, **kwargs)
+        self._stored_focal = (self.focal_x, self.focal_y)
+        if focal_moved:
+            from archive.media import forget_crops
+
+            forget_crops(self)
         # A change of status, access or embargo can make the image public or hide
         # it; once committed, its renditions follow (public files or private ones).
         transaction.on_commit(self._sync_renditions, robust=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import socket
 import subprocess
@@ -73,7 +74,7 @@ class S3:
     bucket: str
     prefix: str
 
-    def keys(self) -> list[str]:
+    def object_keys(self) -> list[str]:
         response = self.client.list_objects_v2(Bucket=self.bucket, Prefix=self.prefix)
         return sorted(item["Key"] for item in response.get("Contents", []))
 
@@ -97,6 +98,24 @@ def s3(settings, moto_endpoint):
     with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
         client.create_bucket(Bucket=bucket)
     prefix = f"test-{uuid.uuid4().hex[:10]}/"
+    # As the README tells operators: anyone may read public/, nobody else anything.
+    client.put_bucket_policy(
+        Bucket=bucket,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "PublicRenditions",
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{bucket}/*/public/*",
+                    }
+                ],
+            }
+        ),
+    )
     settings.STORAGES = {
         **s3_storages(
             bucket=bucket,

@@ -16,7 +16,9 @@ from tests import factories as f
 THREADS = 6
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would otherwise drop the
+# curator groups (made by a data migration) that later transactional tests use.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rendition_is_made_once_under_concurrent_requests(monkeypatch, stored_files):
     """Six requests race for the same missing rendition: one render, one row, one
     file, and every request gets that rendition."""

@@ -229,6 +229,22 @@ def test_fake_pdf_import_leaves_nothing(stored_files):
     assert stored_files() == []
 
 
+def test_ingest_from_a_file_on_disk(tmp_path):
+    """The import path of a loader: a django File around an open file."""
+    from django.core.files import File
+
+    path = tmp_path / "Brussels 1944.tif"
+    path.write_bytes(samples.tiff_bytes())
+    image = m.Image(title="From disk")
+    with path.open("rb") as handle:
+        ingest_image(image=image, upload=File(handle), filename=path.name)
+        assert not handle.closed
+    image.refresh_from_db()
+    assert image.file_format == "TIFF" and image.original_filename == path.name
+    with private_storage.open(image.file.name) as stored:
+        assert stored.read() == path.read_bytes()
+
+
 def test_factories_go_through_ingest():
     image = f.make_image()
     assert image.sha256 and image.file.name.startswith("originals/")

@@ -175,6 +175,23 @@ def test_rendition_is_reused_not_rendered_again(monkeypatch):
     assert image.get_rendition("fill-400x300", "webp") == first
 
 
+def test_moving_the_focal_point_crops_again(django_capture_on_commit_callbacks):
+    image = publishable_image()
+    crop = image.get_rendition("card")
+    resize = image.get_rendition("medium")
+    image = m.Image.objects.get(pk=image.pk)
+    image.title = "Only the title changes"
+    image.save()
+    assert m.Rendition.objects.filter(pk=crop.pk).exists()
+    image.focal_x = 0.1
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    assert not m.Rendition.objects.filter(pk=crop.pk).exists()
+    assert not private_storage.exists(crop.file.name)
+    assert m.Rendition.objects.filter(pk=resize.pk).exists()  # not a crop: kept
+    assert image.get_rendition("card").pk != crop.pk
+
+
 def test_missing_original_gives_no_rendition_but_no_crash():
     image = publishable_image()
     private_storage.delete(image.file.name)
