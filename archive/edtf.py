@@ -7,6 +7,8 @@ not want in the database. Dates are stored as the curator wrote them and bounded
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 import time
 
 from django.core.exceptions import ValidationError
@@ -26,6 +28,12 @@ def _struct_to_date(value: time.struct_time | None) -> datetime.date | None:
         return None
 
 
+#: A plain year, year-month or day: bounded directly, without the EDTF grammar.
+_PLAIN_DATE = re.compile(
+    r"^(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>0[1-9]|[12]\d|3[01]))?)?$"
+)
+
+
 def edtf_bounds(value: str) -> tuple[datetime.date | None, datetime.date | None]:
     """Return the earliest and latest day an EDTF string can mean.
 
@@ -38,7 +46,58 @@ def edtf_bounds(value: str) -> tuple[datetime.date | None, datetime.date | None]
         return None, None
     if "\x00" in value:
         raise ValidationError(_("The date contains a NUL character."), code="edtf")
+    return _cached_bounds(value)
 
+
+@functools.lru_cache(maxsize=4096)
+def _cached_bounds(value: str) -> tuple[datetime.date | None, datetime.date | None]:
+    """Bounds of one EDTF string, remembered: the grammar takes milliseconds a parse,
+    which an import or a generator of thousands of records would pay again and again.
+    Errors are not cached (lru_cache does not keep exceptions)."""
+    plain = _PLAIN_DATE.match(value)
+    lower, upper = _plain_bounds(**plain.groupdict()) if plain else (None, None)
+    if lower is None and upper is None:
+        lower, upper = _parsed_bounds(value)  # anything else, and impossible days
+    if lower is None and upper is None:
+        raise ValidationError(
+            _("'%(value)s' does not name a day that exists.") % {"value": value},
+            code="edtf",
+        )
+    for bound in (lower, upper):
+        if bound is not None and not EARLIEST_YEAR <= bound.year <= LATEST_YEAR:
+            raise ValidationError(
+                _("The year %(year)s is outside %(low)s-%(high)s; check for a typo.")
+                % {"year": bound.year, "low": EARLIEST_YEAR, "high": LATEST_YEAR},
+                code="edtf",
+            )
+    if lower is not None and upper is not None and lower > upper:
+        raise ValidationError(
+            _("'%(value)s' ends (%(upper)s) before it starts (%(lower)s).")
+            % {"value": value, "upper": upper, "lower": lower},
+            code="edtf_order",
+        )
+    return lower, upper
+
+
+def _plain_bounds(
+    year: str, month: str | None, day: str | None
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """Bounds of YYYY, YYYY-MM or YYYY-MM-DD, as the EDTF parser would give them."""
+    y = int(year)
+    try:
+        if day:
+            exact = datetime.date(y, int(month), int(day))
+            return exact, exact
+        if month:
+            first = datetime.date(y, int(month), 1)
+            following = datetime.date(y + int(month) // 12, int(month) % 12 + 1, 1)
+            return first, following - datetime.timedelta(days=1)
+        return datetime.date(y, 1, 1), datetime.date(y, 12, 31)
+    except (ValueError, OverflowError):
+        return None, None
+
+
+def _parsed_bounds(value: str) -> tuple[datetime.date | None, datetime.date | None]:
     from edtf import parse_edtf  # local import: the parser builds a grammar on import
 
     try:
@@ -60,24 +119,6 @@ def edtf_bounds(value: str) -> tuple[datetime.date | None, datetime.date | None]
         upper = _struct_to_date(parsed.upper_strict())
     except Exception:
         upper = None
-    if lower is None and upper is None:
-        raise ValidationError(
-            _("'%(value)s' does not name a day that exists.") % {"value": value},
-            code="edtf",
-        )
-    for bound in (lower, upper):
-        if bound is not None and not EARLIEST_YEAR <= bound.year <= LATEST_YEAR:
-            raise ValidationError(
-                _("The year %(year)s is outside %(low)s-%(high)s; check for a typo.")
-                % {"year": bound.year, "low": EARLIEST_YEAR, "high": LATEST_YEAR},
-                code="edtf",
-            )
-    if lower is not None and upper is not None and lower > upper:
-        raise ValidationError(
-            _("'%(value)s' ends (%(upper)s) before it starts (%(lower)s).")
-            % {"value": value, "upper": upper, "lower": lower},
-            code="edtf_order",
-        )
     return lower, upper
 
 
