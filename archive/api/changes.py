@@ -107,7 +107,15 @@ def decode_cursor(cursor: str) -> Position:
             base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         )
         moment = datetime.datetime.fromisoformat(at)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(datetime.UTC)
+    except (
+        binascii.Error,
+        ValueError,
+        TypeError,
+        UnicodeDecodeError,
+        OverflowError,
+    ) as error:
         raise invalid from error
     if (
         moment.tzinfo is None

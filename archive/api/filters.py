@@ -115,19 +115,31 @@ class RecordFilter(django_filters.UUIDFilter):
     """The id of another record, e.g. a place."""
 
 
+def parse_moment(text: str) -> datetime.datetime | None:
+    """An ISO 8601 moment with a time zone, in UTC; None if it is not one.
+
+    In UTC because RFC 3339 allows offsets up to 23:59 and PostgreSQL only up to
+    15:59; a moment that does not exist in UTC (year 1 at +23:00) is not valid.
+    """
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        parsed = parse_datetime(text.strip())
+        if parsed is None or parsed.tzinfo is None:
+            return None
+        return parsed.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
 class AwareDateTimeField(forms.DateTimeField):
     """ISO 8601 with a time zone (RFC 3339): a moment, not a wall-clock time."""
 
     def to_python(self, value: Any) -> Any:
-        from django.utils.dateparse import parse_datetime
-
         if value in self.empty_values:
             return None
-        try:
-            parsed = parse_datetime(str(value).strip())
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
+        parsed = parse_moment(str(value))
+        if parsed is None:
             raise forms.ValidationError(
                 _("Give a moment with a time zone, e.g. 2025-05-08T00:00:00Z."),
                 code="invalid",

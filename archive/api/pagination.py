@@ -114,7 +114,7 @@ class KeysetPaginator:
                 self._parse(field, value)
                 for field, value in zip(self.fields, payload["v"], strict=True)
             ]
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, OverflowError) as error:
             raise invalid from error
         return payload["d"] == "p", values
 
@@ -130,7 +130,7 @@ class KeysetPaginator:
             parsed = datetime.datetime.fromisoformat(value)
             if parsed.tzinfo is None:
                 raise ValueError("naive datetime")
-            return parsed
+            return parsed.astimezone(datetime.UTC)
         if isinstance(field, models.DateField):
             if not isinstance(value, str):
                 raise TypeError

@@ -553,13 +553,8 @@ class ChangesView(ApiMixin, APIView):
 def parse_since(value: str | None):
     if value is None:
         return None
-    from django.utils.dateparse import parse_datetime
-
-    try:
-        moment = parse_datetime(value.strip())
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
+    moment = filters.parse_moment(value)
+    if moment is None:
         raise InvalidParameter(
             {
                 "since": [

@@ -68,6 +68,8 @@ def test_unknown_parameter_is_400_on_every_list(api, route):
         ("lang=EN", "lang"),
         ("updated_since=yesterday", "updated_since"),
         ("updated_since=2025-02-30T00:00:00Z", "updated_since"),
+        ("updated_since=0001-01-01T00:00:00%2B23:00", "updated_since"),
+        ("updated_since=2025-05-08T00:00:00", "updated_since"),
         ("year_from=abc", "year_from"),
         ("year_from=99999", "year_from"),
         ("year_to=-1", "year_to"),
@@ -143,3 +145,13 @@ def test_cursor_from_another_ordering_is_400(api, records):
 def test_wrong_accept_is_406_problem(api, records):
     response = api.get("/api/v1/events/", HTTP_ACCEPT="text/csv")
     assert_problem(response, 406)
+
+
+def test_far_offsets_are_moments_too(api, records):
+    """RFC 3339 allows offsets up to 23:59, PostgreSQL only to 15:59: moments are
+    taken in UTC before they reach the database."""
+    for url in (
+        "/api/v1/events/?updated_since=0483-03-26T00:48:00%2B23:13",
+        "/api/v1/changes/?since=2025-05-08T00:00:00-23:59",
+    ):
+        assert api.get(url).status_code == 200, url
