@@ -173,6 +173,26 @@ def _image(image: dict | None) -> dict | None:
     }
 
 
+def figure_text(figure: dict) -> str:
+    """'about 25,257-25,843 people' from a figure's value, range and unit."""
+
+    def fmt(number: float | int) -> str:
+        return f"{number:,.0f}" if float(number).is_integer() else f"{number:,}"
+
+    value = fmt(figure["value"])
+    if figure["value_high"] is not None:
+        value = f"{value}\u2013{fmt(figure['value_high'])}"
+    qualifier = (
+        ""
+        if figure["qualifier"] == "exact"
+        else figure["qualifier"].replace("_", " ") + " "
+    )
+    note = in_english(figure["note"])
+    return f"{qualifier}{value} {in_english(figure['unit'])}" + (
+        f". {note}" if note else ""
+    )
+
+
 def page_context(data: dict, has_manifest: bool) -> dict:
     """The exhibition, flattened for the offline page's template."""
     sections = []
@@ -187,7 +207,9 @@ def page_context(data: dict, has_manifest: bool) -> dict:
                     "caption": in_english(item["caption"]),
                     "title": in_english(record.get("title")),
                     "date": in_english(date.get("display")) or date.get("edtf") or "",
-                    "text": in_english(
+                    "text": figure_text(record)
+                    if item["type"] == "figure"
+                    else in_english(
                         record.get("story")
                         or record.get("summary")
                         or record.get("description")

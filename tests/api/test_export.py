@@ -74,6 +74,7 @@ def test_bundle_has_json_renditions_manifest_page_and_checksums(tmp_path, api):
     assert 'alt="A plain brown rectangle used in tests."' in html
     assert archive.image.credit_line_en.replace('"', "&quot;") in html
     assert "<script" not in html and "<link" not in html
+    assert "about 25,257\u201325,843 people. Two counts." in html
     manifest = json.loads((target / "manifest.json").read_text())
     assert manifest["type"] == "Manifest" and manifest["items"]
 
