@@ -17,6 +17,11 @@ class ArchiveConfig(AppConfig):
             checks,  # noqa: F401  (registers system checks)
             media,  # noqa: F401  (workflow hook, rendition cleanup)
         )
+        from archive.api import caching, files, search_index
+
+        caching.connect()  # content changes bump the archive version
+        search_index.connect()  # saved records are indexed for search
+        files.register_hooks()  # publishing an exhibition makes its image sizes
 
         # Pillow warns of a decompression bomb above this many pixels, and the
         # archive treats that warning as an error: align it with the upload cap.

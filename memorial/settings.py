@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "archive",
 ]
@@ -121,7 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (DATABASE_CONN_MAX_AGE, as for PostgreSQL): opening one
+    # costs ~3 ms (Django registers its SQL functions on each), more than an
+    # API answer from the response cache.
     # Tests use a file too, not Django's shared-cache in-memory default: with it, a
     # second connection gets "table is locked" at once instead of waiting, so
     # tests of concurrent requests could not run as they do in production.
@@ -282,7 +285,22 @@ CACHES = {
         }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Rendered API answers (archive/api/caching.py): keyed by the archive version, so
+    # a per-process memory cache is safe; Redis shares it between processes.
+    "api": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "api",
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "api",
+            "OPTIONS": {"MAX_ENTRIES": env_int("API_CACHE_MAX_ENTRIES", 2000)},
+        }
+    ),
 }
 
 # Security. Secure by default; local development relaxes only what HTTP needs.
@@ -324,16 +342,66 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "archive.api.authentication.ApiKeyAuthentication"
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["archive.api.throttling.ApiRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "archive.api.schema.ArchiveAutoSchema",
+    "EXCEPTION_HANDLER": "archive.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "UNAUTHENTICATED_TOKEN": None,
+    # Proxies in front of the app that append to X-Forwarded-For (0: use the peer).
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Memorial archive API",
-    "DESCRIPTION": "Read-only API for exhibition apps.",
+    "DESCRIPTION": (
+        "Read-only JSON API of the memorial archive (Holocaust and resistance in "
+        "Belgium, 1940-1945) for exhibition apps: web exhibitions, museum kiosks and "
+        "mobile guides. Send `Authorization: Api-Key <key>` to also see records "
+        "released for exhibitions only. Errors are application/problem+json "
+        "(RFC 9457)."
+    ),
     "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    # No request leaves the archive: the validator badge would call swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_NAME_OVERRIDES": {
+        "RecordTypeEnum": "archive.api.context.RECORD_TYPES",
+        "ItemTypeEnum": "archive.api.context.ITEM_TYPES",
+        "ChangeActionEnum": "archive.api.context.CHANGE_ACTIONS",
+        "SourceKindEnum": "archive.models.SourceKind",
+        "EventKindEnum": "archive.models.EventKind",
+        "PlaceKindEnum": "archive.models.PlaceKind",
+        "OrganisationKindEnum": "archive.models.OrganisationKind",
+        "TestimonyKindEnum": "archive.models.TestimonyKind",
+        "NameVariantKindEnum": "archive.models.NameVariant.Kind",
+        "TestimonyRoleEnum": "archive.models.TestimonyParticipant.Role",
+        "GenderEnum": "archive.models.Gender",
+        "QualifierEnum": "archive.models.Qualifier",
+        "VocabularyEnum": "archive.models.Vocabulary",
+    },
+    "DISABLE_ERRORS_AND_WARNINGS": False,
 }
+
+# The API: throttling per client (anonymous clients by address); a rate is
+# "<number>/<second|minute|hour|day>", empty to switch throttling off.
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "300/minute")
+API_THROTTLE_CLIENT = os.environ.get("API_THROTTLE_CLIENT", "3000/minute")
+# How long shared caches (and browsers) may keep a public API answer, in seconds.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+# How long the API keeps a rendered answer in its own cache (it is also dropped as
+# soon as any content changes); 0 switches the response cache off.
+API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 600)
+# Benchmark hooks (the ceiling view and the cache-bypass header of bench_api).
+# Off by default; never switch on in production.
+API_BENCHMARK = env_bool("API_BENCHMARK", default=False)
 
 LOGGING = {
     "version": 1,

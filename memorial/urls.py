@@ -6,8 +6,21 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("archive.api.urls")),
     path("", include("archive.urls")),
 ]
+
+if settings.API_BENCHMARK:
+    # manage.py bench_api only: the server's ceiling (a precomputed JSON payload).
+    from archive.api.bench import ceiling
+
+    urlpatterns.insert(0, path("api/bench/ceiling/", ceiling))
+
+# Errors under /api/ answer application/problem+json; everywhere else, HTML pages.
+handler400 = "archive.api.problems.handler400"
+handler403 = "archive.api.problems.handler403"
+handler404 = "archive.api.problems.handler404"
+handler500 = "archive.api.problems.handler500"
 
 if settings.DEBUG:
     from django.views.static import serve

@@ -16,6 +16,7 @@ from archive.models.organisations import Membership, Organisation, OrganisationK
 from archive.models.people import Gender, Living, NameVariant, Person
 from archive.models.places import Place, PlaceKind
 from archive.models.righteous import Recognition, RescuedPerson, Rescuer
+from archive.models.search import SearchToken
 from archive.models.sources import Source, SourceKind
 from archive.models.terms import Term, Vocabulary
 from archive.models.testimonies import (
@@ -27,6 +28,7 @@ from archive.models.testimonies import (
     TestimonySegment,
     Transcript,
 )
+from archive.models.versions import ArchiveVersion
 
 #: Every concrete Publishable model, in the order curators meet them.
 PUBLISHABLE_MODELS = (
@@ -47,6 +49,7 @@ __all__ = [
     "PUBLISHABLE_MODELS",
     "Access",
     "ApiClient",
+    "ArchiveVersion",
     "Citation",
     "ConsentBasis",
     "ConsentScope",
@@ -77,6 +80,7 @@ __all__ = [
     "RescuedPerson",
     "Rescuer",
     "Rights",
+    "SearchToken",
     "Source",
     "SourceKind",
     "Status",

@@ -44,8 +44,14 @@ class PublishableQuerySet(models.QuerySet):
 
     def published(self) -> PublishableQuerySet:
         """Published and past any embargo; access level not yet considered."""
+        return self.filter(self.published_q())
+
+    def published_q(self) -> Q:
+        """The condition behind `published()`, as a Q (an embargo ends at midnight)."""
         today = timezone.localdate()
-        return self.filter(status=Status.PUBLISHED).exclude(embargo_until__gt=today)
+        return Q(status=Status.PUBLISHED) & (
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=today)
+        )
 
     def privacy_rules(self) -> Q:
         """Extra conditions a model adds for any audience outside staff.
@@ -61,17 +67,26 @@ class PublishableQuerySet(models.QuerySet):
 
     def public(self) -> PublishableQuerySet:
         """What an anonymous visitor may see on the web, in the API and in search."""
-        return self.published().filter(Q(access=Access.PUBLIC) & self.privacy_rules())
+        return self.filter(self.visible_q(None))
 
     def visible_to(self, client: ApiClient | None) -> PublishableQuerySet:
         """What an API client may see: exhibition-tier clients also get exhibition
         records; nothing else changes with a key (never drafts or staff-only)."""
+        return self.filter(self.visible_q(client))
+
+    def visible_q(self, client: ApiClient | None) -> Q:
+        """The condition behind `public()` and `visible_to()`, as a Q.
+
+        The API applies it across joins (a rescuer's person, a citation's source) so
+        nested records are filtered in the same query that loads them.
+        """
         if client is not None and client.sees_exhibition_records:
-            return self.published().filter(
-                Q(access__in=[Access.PUBLIC, Access.EXHIBITION])
+            return (
+                self.published_q()
+                & Q(access__in=[Access.PUBLIC, Access.EXHIBITION])
                 & self.exhibition_privacy_rules()
             )
-        return self.public()
+        return self.published_q() & Q(access=Access.PUBLIC) & self.privacy_rules()
 
     def needing_review(self) -> PublishableQuerySet:
         return self.filter(status=Status.REVIEW)

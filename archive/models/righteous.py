@@ -74,6 +74,11 @@ class Recognition(Publishable, Dated):
         permissions = workflow_permissions("recognition")
         ordering = ["title"]
         constraints = [date_range_constraint("date", "recognition")]
+        indexes = [
+            # The API lists files alphabetically page by page (keyset on title, id);
+            # title_en is the English column django-modeltranslation adds.
+            models.Index(fields=["title_en", "id"], name="recognition_title_en_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title

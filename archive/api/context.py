@@ -1,0 +1,177 @@
+"""What every API answer depends on: who asks, in which language, at which address.
+
+`ApiContext` is made once per request and passed to the loaders and presenters in
+`records.py`; it also builds record URLs from per-request templates so that
+hundreds of nested references do not each pay for `reverse()`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.models import ApiClient, Publishable, Tier
+
+SAFE_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+#: Content languages, in the order language maps list them (ApiContext.tr spells
+#: them out for speed; keep both in step).
+LANGUAGES: tuple[str, ...] = ("en", "fr", "nl", "de")
+DEFAULT_LANGUAGE = "en"
+
+#: Record kind -> (model name, API route).
+KINDS: dict[str, tuple[str, str]] = {
+    "recognition": ("recognition", "recognitions"),
+    "person": ("person", "people"),
+    "testimony": ("testimony", "testimonies"),
+    "image": ("image", "images"),
+    "source": ("source", "sources"),
+    "organisation": ("organisation", "organisations"),
+    "place": ("place", "places"),
+    "event": ("event", "events"),
+    "figure": ("figure", "figures"),
+    "exhibition": ("exhibition", "exhibitions"),
+}
+
+#: The `type` of records, and of exhibition items (which may also be segments).
+RECORD_TYPES: list[str] = list(KINDS)
+ITEM_TYPES: list[str] = [*KINDS, "segment"]
+CHANGE_ACTIONS: list[str] = ["updated", "removed"]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is asking: the public, or an exhibition-tier client (all of whom see the
+    same records, so answers are shared between them)."""
+
+    client: ApiClient | None = None
+
+    @property
+    def key(self) -> str:
+        if self.client is not None and self.client.sees_exhibition_records:
+            return "exhibition"
+        return "public"
+
+    @property
+    def is_public(self) -> bool:
+        return self.key == "public"
+
+    def visible_q(self, model: type[Publishable], prefix: str = "") -> Q:
+        """`model.objects.visible_to(client)` as a Q, optionally across a relation.
+
+        Cached for the day (the rules depend on today's date, and on the client only
+        through its audience); Q objects are never modified once built."""
+        return _visible_q(model, prefix, self.key, timezone.localdate())
+
+
+@lru_cache(maxsize=2048)
+def _columns(prefix: str, name: str) -> tuple[str, ...]:
+    """The four language columns of a translated field (in LANGUAGES order)."""
+    return tuple(f"{prefix}{name}_{code}" for code in LANGUAGES)
+
+
+@lru_cache(maxsize=1024)
+def _visible_q(model: type[Publishable], prefix: str, audience: str, day: Any) -> Q:
+    client = (
+        ApiClient(tier=Tier.EXHIBITION, is_active=True)
+        if audience == "exhibition"
+        else None
+    )
+    q = model._default_manager.all().visible_q(client)
+    return prefixed(q, prefix) if prefix else q
+
+
+def prefixed(q: Q, prefix: str) -> Q:
+    """The same condition on a related model: `Q(status=...)` -> `Q(person__status=...)`."""
+    clone = Q()
+    clone.connector = q.connector
+    clone.negated = q.negated
+    clone.children = [
+        prefixed(child, prefix)
+        if isinstance(child, Q)
+        else (f"{prefix}{child[0]}", child[1])
+        for child in q.children
+    ]
+    return clone
+
+
+@dataclass
+class ApiContext:
+    audience: Audience
+    #: None: translated fields are language maps; a code: collapsed to strings.
+    lang: str | None
+    #: Scheme and host, e.g. "https://archive.example.org"; no trailing slash.
+    base: str
+    today: datetime.date = field(default_factory=timezone.localdate)
+    _web_templates: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def for_request(cls, request: Any, lang: str | None = None) -> ApiContext:
+        audience = Audience(getattr(request, "auth", None))
+        base = request.build_absolute_uri("/").rstrip("/")
+        return cls(audience=audience, lang=lang, base=base)
+
+    @classmethod
+    def offline(cls, audience: Audience, lang: str | None = None) -> ApiContext:
+        """For exports and commands: absolute URLs from ARCHIVE_PUBLIC_BASE_URL."""
+        return cls(
+            audience=audience,
+            lang=lang,
+            base=settings.ARCHIVE_PUBLIC_BASE_URL.rstrip("/"),
+        )
+
+    # Translated values -------------------------------------------------------
+    def tr(self, row: dict[str, Any], name: str, prefix: str = "") -> Any:
+        """A translated column as a language map, or one string with `?lang=`.
+
+        Empty translations are null; a collapsed value falls back to English.
+        """
+        en, fr, nl, de = _columns(prefix, name)
+        if self.lang is None:
+            return {
+                "en": row[en] or None,
+                "fr": row[fr] or None,
+                "nl": row[nl] or None,
+                "de": row[de] or None,
+            }
+        return row[f"{prefix}{name}_{self.lang}"] or row[en] or None
+
+    # Addresses ---------------------------------------------------------------
+    def absolute(self, path_or_url: str) -> str:
+        if path_or_url.startswith(("http://", "https://")):
+            return path_or_url
+        return f"{self.base}{path_or_url}"
+
+    def addresses(self, kind: str) -> tuple[str, str, str]:
+        """(web prefix, web suffix, API prefix) of a record kind, made once per
+        request: a page of 50 records holds hundreds of references."""
+        found = self._web_templates.get(kind)
+        if found is None:
+            model_name = KINDS[kind][0]
+            placeholder = "slug-placeholder-0"
+            path = reverse(f"archive:{model_name}-detail", kwargs={"slug": placeholder})
+            before, _sep, after = self.absolute(path).partition(placeholder)
+            found = (before, after, f"{self.base}/api/v1/{KINDS[kind][1]}/")
+            self._web_templates[kind] = found
+        return found
+
+    def web_url(self, kind: str, slug: str) -> str:
+        """The record's public page; equal to get_absolute_url(), made absolute.
+
+        Slugs are URL-safe by construction; anything else is quoted."""
+        before, after, _api = self.addresses(kind)
+        if not SAFE_SLUG.fullmatch(slug):
+            slug = quote(slug, safe="")
+        return before + slug + after
+
+    def api_url(self, kind: str, uuid: Any, suffix: str = "") -> str:
+        return f"{self.addresses(kind)[2]}{uuid}/{suffix}"

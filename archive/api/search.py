@@ -1,0 +1,200 @@
+"""Search across record types: a simple, correct implementation.
+
+Every word searched must begin a word of the record's titles or names (any
+language; case and accents ignored), looked up in the word index
+(search_index.py). Every type starts from `visible_to()`; results come grouped by
+type in a fixed order, then by English title. The search issue's engine
+(`archive/search.py`, a backend per database) can replace the lookup without
+changing the API's shape.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from archive import models as m
+from archive.api.context import ApiContext
+from archive.api.problems import InvalidParameter
+from archive.api.records import MODELS, load_refs
+from archive.api.search_index import INDEXED, query_words
+
+MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 200
+
+#: The column each kind's results are sorted on.
+SORT_COLUMN: dict[str, str] = {
+    "exhibition": "title_en",
+    "recognition": "title_en",
+    "person": "family_name",
+    "testimony": "title_en",
+    "event": "title_en",
+    "organisation": "name_en",
+    "place": "name_en",
+    "image": "title_en",
+    "source": "title",
+    "figure": "label_en",
+}
+#: Results come grouped by type, in this order.
+KIND_ORDER = list(INDEXED)
+
+
+def parse_query(value: str | None) -> str:
+    """The text as given (the schema states the same rule, so generated clients
+    and this check agree on every string)."""
+    text = value or ""
+    if not MIN_QUERY_LENGTH <= len(text) <= MAX_QUERY_LENGTH or "\x00" in text:
+        raise InvalidParameter(
+            {
+                "q": [
+                    _("Give %(min)s to %(max)s characters to search for.")
+                    % {"min": MIN_QUERY_LENGTH, "max": MAX_QUERY_LENGTH}
+                ]
+            }
+        )
+    return text
+
+
+def parse_kinds(value: str | None) -> list[str]:
+    if not value:
+        return KIND_ORDER
+    kinds = [kind.strip() for kind in value.split(",") if kind.strip()]
+    unknown = [kind for kind in kinds if kind not in INDEXED]
+    if unknown or not kinds:
+        raise InvalidParameter(
+            {
+                "type": [
+                    _("Use types from: %(kinds)s.") % {"kinds": ", ".join(KIND_ORDER)}
+                ]
+            }
+        )
+    return [kind for kind in KIND_ORDER if kind in kinds]
+
+
+def word_lookup(kind: str, word: str) -> QuerySet:
+    """Ids of records of `kind` with a word starting with `word`."""
+    return m.SearchToken.objects.filter(token_range(word), kind=kind).values(
+        "object_id"
+    )
+
+
+def token_range(word: str) -> Q:
+    if connection.vendor == "sqlite":
+        # A range, which SQLite answers from the index (its LIKE is case-blind and
+        # cannot use one). SQLite compares text by code point, so every word that
+        # starts with `word` sorts between it and the bound.
+        return Q(token__gte=word, token__lt=word[:-1] + chr(ord(word[-1]) + 1))
+    return Q(token__startswith=word)
+
+
+def kinds_with_candidates(word: str, kinds: list[str]) -> list[str]:
+    """The searched types that have any record with a word starting with `word`
+    (visible or not): one index lookup spares the others their queries."""
+    present = set(
+        m.SearchToken.objects.filter(token_range(word), kind__in=kinds)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    return [kind for kind in kinds if kind in present]
+
+
+def matching(ctx: ApiContext, kind: str, words: list[str]) -> QuerySet:
+    """Visible records of `kind` having, for every searched word, a word that starts
+    with it. Starts from visible_to(): the index never decides visibility."""
+    model = MODELS[kind]
+    queryset = model._default_manager.filter(ctx.audience.visible_q(model))
+    for word in words:
+        queryset = queryset.filter(pk__in=word_lookup(kind, word))
+    return queryset
+
+
+@dataclass
+class SearchPage:
+    count: int
+    results: list[dict]
+    next_cursor: str | None
+
+
+def _cursor(kind: str, sort_value: Any, pk: int) -> str:
+    raw = json.dumps([kind, sort_value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, kinds: list[str]) -> tuple[str, Any, int]:
+    invalid = InvalidParameter({"cursor": [_("This cursor is not valid.")]})
+    if len(cursor) > 1000:
+        raise invalid
+    try:
+        kind, sort_value, pk = json.loads(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        )
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise invalid from error
+    if (
+        kind not in kinds
+        or not (sort_value is None or isinstance(sort_value, str))
+        or isinstance(pk, bool)
+        or not isinstance(pk, int)
+        or not 0 < pk < 2**63
+    ):
+        raise invalid
+    return kind, sort_value, pk
+
+
+def search(
+    ctx: ApiContext, text: str, kinds: list[str], page_size: int, cursor: str | None
+) -> SearchPage:
+    """One page of results and the total count; a cursor continues after the last
+    result (type, title, id) of the page before."""
+    start = _decode(cursor, kinds) if cursor else None
+    words = query_words(text)
+    if not words:
+        return SearchPage(count=0, results=[], next_cursor=None)
+    count = 0
+    picked: list[tuple[str, Any, int]] = []
+    more = False
+    for kind in kinds_with_candidates(words[0], kinds):
+        queryset = matching(ctx, kind, words)
+        found = queryset.count()
+        count += found
+        if not found or len(picked) > page_size:
+            continue
+        sort = SORT_COLUMN[kind]
+        if start is not None:
+            start_kind, start_sort, start_pk = start
+            if KIND_ORDER.index(kind) < KIND_ORDER.index(start_kind):
+                continue
+            if kind == start_kind:
+                queryset = queryset.filter(_after(sort, start_sort, start_pk))
+        rows = queryset.order_by(F(sort).asc(nulls_first=True), "pk").values_list(
+            sort, "pk"
+        )[: page_size + 1 - len(picked)]
+        picked.extend((kind, sort_value, pk) for sort_value, pk in rows)
+    if len(picked) > page_size:
+        more = True
+        picked = picked[:page_size]
+    refs: dict[tuple[str, int], dict] = {}
+    by_kind: dict[str, list[int]] = {}
+    for kind, _sort, pk in picked:
+        by_kind.setdefault(kind, []).append(pk)
+    for kind, pks in by_kind.items():
+        for pk, ref in load_refs(ctx, kind, pks).items():
+            refs[(kind, pk)] = ref
+    results = [refs[(kind, pk)] for kind, _s, pk in picked if (kind, pk) in refs]
+    next_cursor = _cursor(*picked[-1]) if more and picked else None
+    return SearchPage(count=count, results=results, next_cursor=next_cursor)
+
+
+def _after(sort: str, value: Any, pk: int) -> Q:
+    if value is None:
+        return Q(**{f"{sort}__isnull": False}) | Q(
+            **{f"{sort}__isnull": True, "pk__gt": pk}
+        )
+    return Q(**{f"{sort}__gt": value}) | Q(**{sort: value, "pk__gt": pk})

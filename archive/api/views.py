@@ -1,0 +1,590 @@
+"""The API's views. Each chooses what is visible and asks `records.py` to present it.
+
+Answers go through `caching.cached_response`: a repeated request is answered from
+the response cache without touching the records, and every answer carries ETag,
+Last-Modified and Cache-Control. Parameters are checked strictly (filters.py), and
+every error is problem+json (problems.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import orjson
+from django.core.cache import caches
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
+
+from archive import models as m
+from archive.api import files, filters, iiif
+from archive.api import serializers as shapes
+from archive.api.caching import Rendered, cached_response, etag_for
+from archive.api.changes import changes, gone_for
+from archive.api.context import KINDS, ApiContext, Audience
+from archive.api.filters import check_params, parse_lang, parse_page_size
+from archive.api.pagination import (
+    CURSOR_PATTERN,
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    KeysetPagination,
+    KeysetPaginator,
+    orderings,
+    page_link,
+)
+from archive.api.problems import Gone, InvalidParameter
+from archive.api.records import TYPES, csl_json
+from archive.api.search import KIND_ORDER, parse_kinds, parse_query, search
+
+UUID_PATTERN = (
+    "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+)
+JSON = "application/json"
+CSL_JSON = "application/vnd.citationstyles.csl+json"
+
+
+def render_json(data: Any, content_type: str = JSON) -> Rendered:
+    """Compact UTF-8 JSON. orjson: the standard library's encoder took a seventh of
+    a 50-record page's time; the answers hold only JSON types already."""
+    body = orjson.dumps(data)
+    return Rendered(body=body, etag=etag_for(body), content_type=content_type)
+
+
+class LdJsonRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+
+
+class CslJsonRenderer(JSONRenderer):
+    media_type = CSL_JSON
+
+
+class ApiMixin:
+    """Shared by every API view: audience, language, cached answers."""
+
+    translated = True
+
+    def answer(self, request: Request, render: Callable[[int], Rendered]) -> Any:
+        audience = Audience(getattr(request, "auth", None))
+        return cached_response(request, audience, timezone.localdate(), render)
+
+    def context(self, request: Request) -> ApiContext:
+        return ApiContext.for_request(request, parse_lang(request.query_params))
+
+
+class RecordViewSet(ApiMixin, GenericViewSet):
+    """List and fetch one record type. Subclasses name the type and its filters."""
+
+    kind: str
+    detail_serializer_class: type[serializers.Serializer]
+    orderings: dict
+    lookup_field = "uuid"
+    lookup_url_kwarg = "uuid"
+    lookup_value_regex = UUID_PATTERN
+    pagination_class = KeysetPagination
+    filter_backends = [filters.StrictFilterBackend]
+    #: Answers that are not translated records (IIIF has its own language maps).
+    untranslated_actions = ("manifest", "csl")
+
+    @property
+    def model(self) -> type[m.Publishable]:
+        return TYPES[self.kind].model
+
+    def get_queryset(self):
+        # For the schema and django-filter's introspection only: answers always start
+        # from visible_q() (see visible_queryset).
+        return self.model._default_manager.none()
+
+    def visible_queryset(self, ctx: ApiContext):
+        return self.model._default_manager.filter(ctx.audience.visible_q(self.model))
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return self.serializer_class
+        return self.detail_serializer_class
+
+    def allowed_params(self) -> set[str]:
+        return {
+            "cursor",
+            "page_size",
+            "ordering",
+            "lang",
+            *self.filterset_class.base_filters,
+        }
+
+    # List --------------------------------------------------------------------------
+    def list(self, request: Request, *args: Any, **kwargs: Any):
+        return self.answer(request, lambda version: self.render_list(request, version))
+
+    def render_list(self, request: Request, version: int) -> Rendered:
+        check_params(request.query_params, self.allowed_params())
+        ctx = self.context(request)
+        queryset = self.filter_queryset(self.visible_queryset(ctx))
+        name = request.query_params.get("ordering", next(iter(self.orderings)))
+        if name not in self.orderings:
+            raise InvalidParameter(
+                {
+                    "ordering": [
+                        _("Use one of: %(names)s.")
+                        % {"names": ", ".join(self.orderings)}
+                    ]
+                }
+            )
+        page_size = parse_page_size(
+            request.query_params, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+        )
+        paginator = KeysetPaginator(queryset, self.orderings[name])
+        filtered = any(
+            key in request.query_params for key in self.filterset_class.base_filters
+        )
+        # Unfiltered pages (paging through a list) reuse their compiled query.
+        shape_key = None if filtered else (self.kind, ctx.audience.key, ctx.today)
+        page = paginator.page(request.query_params.get("cursor"), page_size, shape_key)
+        count = self.count(request, ctx, queryset, version)
+        records = TYPES[self.kind].load(ctx, page.pks)
+        return render_json(
+            {
+                "count": count,
+                "next": page_link(request, page.next_cursor),
+                "previous": page_link(request, page.previous_cursor),
+                "results": [records[pk] for pk in page.pks if pk in records],
+            }
+        )
+
+    def count(self, request: Request, ctx: ApiContext, queryset, version: int) -> int:
+        """The total for these filters, cached until content changes: paging through
+        a long list should not count it again on every page."""
+        names = self.filterset_class.base_filters
+        params = filters.count_key_params(request.query_params, names)
+        key = f"c:{self.kind}:{ctx.audience.key}:{ctx.today}:{version}:{params}"
+        total = caches["api"].get(key)
+        if total is None:
+            total = queryset.count()
+            caches["api"].set(key, total, 600)
+        return total
+
+    # Detail --------------------------------------------------------------------------
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any):
+        uuid = kwargs["uuid"]
+        return self.answer(request, lambda version: self.render_detail(request, uuid))
+
+    def visible_pk(self, ctx: ApiContext, uuid: str) -> int:
+        """The record's id if the client may see it; 410 if it was withdrawn after the
+        client could see it; otherwise 404, exactly as for an id that never existed."""
+        try:
+            value = UUID(uuid)
+        except ValueError as error:
+            raise exceptions.NotFound() from error
+        pk = (
+            self.visible_queryset(ctx)
+            .filter(uuid=value)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            if gone_for(self.model, ctx.audience, ctx.today, value):
+                raise Gone()
+            raise exceptions.NotFound()
+        return pk
+
+    def render_detail(self, request: Request, uuid: str) -> Rendered:
+        check_params(request.query_params, {"lang"})
+        ctx = self.context(request)
+        pk = self.visible_pk(ctx, uuid)
+        record = TYPES[self.kind].load(ctx, [pk], detail=True).get(pk)
+        if record is None:
+            raise exceptions.NotFound()
+        return render_json(record)
+
+
+GONE = {"410": "The record was withdrawn."}
+
+
+DATE_ORDERINGS = (("date", "date_earliest", "By date (earliest possible day)."),)
+UPDATED = (("updated", "updated_at", "By last change."),)
+
+
+@extend_schema(tags=["recognitions"])
+class RecognitionViewSet(RecordViewSet):
+    """Righteous Among the Nations: one Yad Vashem file per recognition."""
+
+    kind = "recognition"
+    serializer_class = shapes.RecognitionSerializer
+    detail_serializer_class = shapes.RecognitionSerializer
+    filterset_class = filters.RecognitionFilter
+    orderings = orderings(
+        ("date", "date_earliest", "By year of recognition."),
+        ("title", "title_en", "By English title."),
+        *UPDATED,
+    )
+    extra_errors = GONE
+
+
+@extend_schema(tags=["people"])
+class PersonViewSet(RecordViewSet):
+    kind = "person"
+    serializer_class = shapes.PersonSerializer
+    detail_serializer_class = shapes.PersonSerializer
+    filterset_class = filters.PersonFilter
+    orderings = orderings(
+        ("name", "family_name", "By family name."),
+        ("birth", "birth_latest", "By date of birth."),
+        *UPDATED,
+    )
+    extra_errors = GONE
+
+
+@extend_schema(tags=["testimonies"])
+class TestimonyViewSet(RecordViewSet):
+    kind = "testimony"
+    serializer_class = shapes.TestimonySerializer
+    detail_serializer_class = shapes.TestimonyDetailSerializer
+    filterset_class = filters.TestimonyFilter
+    orderings = orderings(
+        ("title", "title_en", "By English title."), *DATE_ORDERINGS, *UPDATED
+    )
+    extra_errors = GONE
+
+
+@extend_schema(tags=["images"])
+class ImageViewSet(RecordViewSet):
+    kind = "image"
+    serializer_class = shapes.ImageSerializer
+    detail_serializer_class = shapes.ImageSerializer
+    filterset_class = filters.ImageFilter
+    orderings = orderings(
+        ("created", "created_at", "By upload."),
+        ("title", "title_en", "By English title."),
+        *UPDATED,
+    )
+    extra_errors = GONE
+
+    @extend_schema(
+        summary="IIIF Presentation 3 manifest of the image",
+        responses={(200, iiif.CONTENT_TYPE.split(";")[0]): OpenApiTypes.OBJECT},
+    )
+    @action(
+        detail=True,
+        url_path="manifest",
+        renderer_classes=[JSONRenderer, LdJsonRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def manifest(self, request: Request, uuid: str):
+        def render(version: int) -> Rendered:
+            check_params(request.query_params, set())
+            ctx = ApiContext.for_request(request)
+            pk = self.visible_pk(ctx, uuid)
+            files.ensure_named_renditions([pk])
+            image = TYPES["image"].load(ctx, [pk]).get(pk)
+            if image is None:
+                raise exceptions.NotFound()
+            url = request.build_absolute_uri()
+            manifest = iiif.image_manifest(image, url.split("?")[0])
+            if not manifest["items"]:
+                raise exceptions.NotFound(_("This image has no rendition to show yet."))
+            return render_json(manifest, iiif.CONTENT_TYPE)
+
+        return self.answer(request, render)
+
+
+@extend_schema(tags=["sources"])
+class SourceViewSet(RecordViewSet):
+    kind = "source"
+    serializer_class = shapes.SourceSerializer
+    detail_serializer_class = shapes.SourceDetailSerializer
+    filterset_class = filters.SourceFilter
+    orderings = orderings(("title", "title", "By title."), *DATE_ORDERINGS, *UPDATED)
+    extra_errors = GONE
+
+    @extend_schema(
+        summary="The source as CSL-JSON",
+        description="An array with one CSL-JSON item, for Zotero, citeproc and "
+        "other reference managers.",
+        responses={(200, CSL_JSON): shapes.CslItemSerializer(many=True)},
+    )
+    @action(
+        detail=True,
+        url_path="csl",
+        renderer_classes=[JSONRenderer, CslJsonRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def csl(self, request: Request, uuid: str):
+        def render(version: int) -> Rendered:
+            check_params(request.query_params, set())
+            ctx = ApiContext.for_request(request)
+            pk = self.visible_pk(ctx, uuid)
+            rows = TYPES["source"].rows_query.rows(ctx, [pk])
+            if not rows:
+                raise exceptions.NotFound()
+            return render_json([csl_json(rows[0])], CSL_JSON)
+
+        return self.answer(request, render)
+
+
+@extend_schema(tags=["organisations"])
+class OrganisationViewSet(RecordViewSet):
+    kind = "organisation"
+    serializer_class = shapes.OrganisationSerializer
+    detail_serializer_class = shapes.OrganisationSerializer
+    filterset_class = filters.OrganisationFilter
+    orderings = orderings(
+        ("name", "name_en", "By English name."), *DATE_ORDERINGS, *UPDATED
+    )
+    extra_errors = GONE
+
+
+@extend_schema(tags=["places"])
+class PlaceViewSet(RecordViewSet):
+    kind = "place"
+    serializer_class = shapes.PlaceSerializer
+    detail_serializer_class = shapes.PlaceSerializer
+    filterset_class = filters.PlaceFilter
+    orderings = orderings(("name", "name_en", "By English name."), *UPDATED)
+    extra_errors = GONE
+
+
+@extend_schema(tags=["events"])
+class EventViewSet(RecordViewSet):
+    kind = "event"
+    serializer_class = shapes.EventSerializer
+    detail_serializer_class = shapes.EventSerializer
+    filterset_class = filters.EventFilter
+    orderings = orderings(
+        *DATE_ORDERINGS, ("title", "title_en", "By English title."), *UPDATED
+    )
+    extra_errors = GONE
+
+
+@extend_schema(tags=["figures"])
+class FigureViewSet(RecordViewSet):
+    kind = "figure"
+    serializer_class = shapes.FigureSerializer
+    detail_serializer_class = shapes.FigureSerializer
+    filterset_class = filters.FigureFilter
+    orderings = orderings(
+        (
+            "measure",
+            "measure",
+            "By measure, so figures that answer the same question sit together.",
+        ),
+        *DATE_ORDERINGS,
+        *UPDATED,
+    )
+    extra_errors = GONE
+
+
+@extend_schema(tags=["exhibitions"])
+class ExhibitionViewSet(RecordViewSet):
+    """Exhibitions. The detail is the whole tree: sections, then items, each item
+    with its record presented in full (images with renditions and credits).
+    Items whose record you may not see are left out."""
+
+    kind = "exhibition"
+    serializer_class = shapes.ExhibitionSerializer
+    detail_serializer_class = shapes.ExhibitionDetailSerializer
+    filterset_class = filters.ExhibitionFilter
+    orderings = orderings(
+        ("opens", "opens_on", "By opening date."),
+        ("title", "title_en", "By English title."),
+        *UPDATED,
+    )
+    extra_errors = GONE
+
+    @extend_schema(
+        summary="IIIF Presentation 3 manifest of the exhibition's images",
+        responses={(200, iiif.CONTENT_TYPE.split(";")[0]): OpenApiTypes.OBJECT},
+    )
+    @action(
+        detail=True,
+        url_path="manifest",
+        renderer_classes=[JSONRenderer, LdJsonRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def manifest(self, request: Request, uuid: str):
+        def render(version: int) -> Rendered:
+            check_params(request.query_params, set())
+            ctx = ApiContext.for_request(request)
+            pk = self.visible_pk(ctx, uuid)
+            exhibition = TYPES["exhibition"].load(ctx, [pk], detail=True).get(pk)
+            if exhibition is None:
+                raise exceptions.NotFound()
+            url = request.build_absolute_uri().split("?")[0]
+            manifest = iiif.exhibition_manifest(exhibition, url)
+            if not manifest["items"]:
+                raise exceptions.NotFound(_("This exhibition shows no images."))
+            return render_json(manifest, iiif.CONTENT_TYPE)
+
+        return self.answer(request, render)
+
+
+@require_safe
+def rendition_file(request: HttpRequest, token: str):
+    """A rendition of an exhibition-only image, by the signed link the API gave."""
+    return files.serve(token)
+
+
+# Search, changes, root ---------------------------------------------------------
+
+
+CURSOR = OpenApiParameter(
+    "cursor",
+    {"type": "string", "maxLength": 1000, "pattern": CURSOR_PATTERN},
+    description="Where the page starts; take it from `next` of the page before.",
+)
+PAGE_SIZE = OpenApiParameter(
+    "page_size",
+    {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+    description=f"Entries per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
+)
+
+
+_KIND = "(" + "|".join(KIND_ORDER) + ")"
+TYPES_PATTERN = f"^{_KIND}(,{_KIND})*$"
+
+
+class SearchView(ApiMixin, APIView):
+    """Search titles and names across record types."""
+
+    @extend_schema(
+        tags=["search"],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {
+                    "type": "string",
+                    "minLength": 2,
+                    "maxLength": 200,
+                    "pattern": r"^[^\x00]*$",
+                },
+                required=True,
+                description="Text to find in titles and names (2 to 200 characters).",
+            ),
+            OpenApiParameter(
+                "type",
+                {"type": "string", "pattern": TYPES_PATTERN},
+                description="Comma-separated record types to search, e.g. "
+                "`recognition,person`. Default: all.",
+            ),
+            CURSOR,
+            PAGE_SIZE,
+        ],
+        responses={200: shapes.SearchPageSerializer},
+    )
+    def get(self, request: Request):
+        def render(version: int) -> Rendered:
+            check_params(
+                request.query_params, {"q", "type", "cursor", "page_size", "lang"}
+            )
+            ctx = self.context(request)
+            text = parse_query(request.query_params.get("q"))
+            kinds = parse_kinds(request.query_params.get("type"))
+            page_size = parse_page_size(
+                request.query_params, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+            )
+            page = search(
+                ctx, text, kinds, page_size, request.query_params.get("cursor")
+            )
+            return render_json(
+                {
+                    "count": page.count,
+                    "next": page_link(request, page.next_cursor),
+                    "previous": None,
+                    "results": page.results,
+                }
+            )
+
+        return self.answer(request, render)
+
+
+class ChangesView(ApiMixin, APIView):
+    """What changed since a moment: records to fetch again, and tombstones."""
+
+    translated = False
+
+    @extend_schema(
+        tags=["changes"],
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                description="Changes at or after this moment (ISO 8601 with a time "
+                "zone, e.g. 2025-05-08T00:00:00Z). Omit it for everything.",
+            ),
+            CURSOR,
+            PAGE_SIZE,
+        ],
+        responses={200: shapes.ChangesPageSerializer},
+    )
+    def get(self, request: Request):
+        def render(version: int) -> Rendered:
+            check_params(request.query_params, {"since", "cursor", "page_size"})
+            ctx = ApiContext.for_request(request)
+            since = parse_since(request.query_params.get("since"))
+            page_size = parse_page_size(
+                request.query_params, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+            )
+            page = changes(ctx, since, page_size, request.query_params.get("cursor"))
+            return render_json(
+                {
+                    "count": page.count,
+                    "next": page_link(request, page.next_cursor),
+                    "previous": None,
+                    "results": page.results,
+                }
+            )
+
+        return self.answer(request, render)
+
+
+def parse_since(value: str | None):
+    if value is None:
+        return None
+    moment = filters.parse_moment(value)
+    if moment is None:
+        raise InvalidParameter(
+            {
+                "since": [
+                    _(
+                        "Give a moment in ISO 8601 with a time zone, e.g. "
+                        "2025-05-08T00:00:00Z."
+                    )
+                ]
+            }
+        )
+    return moment
+
+
+class ApiRootView(ApiMixin, APIView):
+    """Where everything is."""
+
+    translated = False
+
+    @extend_schema(tags=["root"], responses={200: shapes.ApiRootSerializer})
+    def get(self, request: Request):
+        def render(version: int) -> Rendered:
+            check_params(request.query_params, set())
+            links = {
+                route: request.build_absolute_uri(reverse(f"api:{model}-list"))
+                for model, route in KINDS.values()
+            }
+            links["search"] = request.build_absolute_uri(reverse("api:search"))
+            links["changes"] = request.build_absolute_uri(reverse("api:changes"))
+            links["schema"] = request.build_absolute_uri(reverse("api:schema"))
+            links["docs"] = request.build_absolute_uri(reverse("api:docs"))
+            return render_json(links)
+
+        return self.answer(request, render)
