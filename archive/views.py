@@ -36,7 +36,8 @@ class HomeView(TemplateView):
 
 
 class RecordDetailView(DetailView):
-    """One record, if the public may see it; withdrawn records answer 410 Gone."""
+    """One record, if the public may see it; a withdrawn record that was once public
+    answers 410 Gone."""
 
     template_name = "archive/record_detail.html"
     context_object_name = "record"
@@ -48,12 +49,13 @@ class RecordDetailView(DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            withdrawn = self.model._default_manager.filter(
-                slug=kwargs.get("slug"),
-                status=m.Status.WITHDRAWN,
-                access=m.Access.PUBLIC,
-            )
-            if withdrawn.exists():
+            # Only a record the public once saw is "gone"; any other hidden record
+            # answers the same 404 as an address that never existed.
+            if (
+                self.model._default_manager.gone()
+                .filter(slug=kwargs.get("slug"))
+                .exists()
+            ):
                 return HttpResponseGone(
                     "This record has been withdrawn from the archive."
                 )

@@ -3,9 +3,11 @@
 An entry is `updated` when the record is visible to the client and changed at or
 after `since` (fetch it again), and `removed` when the client could once see it and
 no longer can: withdrawn, embargoed again, restricted, consent withdrawn, deleted
-(delete your copy). "Could once see it" is read from the records' history, so a
-client is never told about a record it was never shown: an exhibition-only record
-withdrawn today is no news to an anonymous kiosk, and its id is not revealed.
+(delete your copy). "Could once see it" is the mark a record gets when it first
+becomes visible (`first_public_at`, `first_exhibited_at`; deleted records: their
+history), so a client is never told about a record it was never shown: an
+exhibition-only record withdrawn today is no news to an anonymous kiosk, and its id
+is not revealed.
 
 Entries are ordered by change time, then type, then id; the cursor continues after
 the last entry of the page. `since` is inclusive: an entry may repeat across syncs,
@@ -60,23 +62,16 @@ def once_visible_q(
     )
 
 
-def was_visible(model: type[Publishable], audience: Audience, today: datetime.date):
-    """An Exists() over the model's history for the record in the outer query."""
-    history = model.history.model
-    return Exists(
-        history.objects.filter(id=OuterRef("pk")).filter(
-            once_visible_q(model, audience, today)
-        )
-    )
-
-
 def gone_for(
     model: type[Publishable], audience: Audience, today: datetime.date, uuid: Any
 ) -> bool:
-    """Was this record withdrawn after this audience could see it? (410 Gone)"""
+    """Was this record withdrawn after this audience could see it? (410 Gone)
+
+    The same rule as the public pages (`PublishableQuerySet.gone`): a record this
+    audience never saw answers 404, exactly like an id that never existed."""
     return (
-        model._default_manager.filter(uuid=uuid, status=Status.WITHDRAWN)
-        .filter(was_visible(model, audience, today))
+        model._default_manager.gone(exhibitions=not audience.is_public)
+        .filter(uuid=uuid)
         .exists()
     )
 
@@ -171,7 +166,9 @@ def changes(
         visible = ctx.audience.visible_q(model)
         live = model._default_manager.filter(
             visible
-            | (Q(published_at__isnull=False) & was_visible(model, audience, today))
+            | model._default_manager.all().once_shown_q(
+                exhibitions=not audience.is_public
+            )
         )
         if since is not None:
             live = live.filter(updated_at__gte=since)

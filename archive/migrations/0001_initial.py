@@ -12,1848 +12,10638 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiClient',
+            name="ApiClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text="e.g. 'Dossin kiosk 2'", max_length=200, verbose_name='name')),
-                ('contact', models.CharField(blank=True, help_text='Who to call about this app.', max_length=255, verbose_name='contact')),
-                ('tier', models.CharField(choices=[('public', 'Public (same as anonymous, higher rate limit)'), ('exhibition', 'Exhibition (also sees exhibition-only records)')], default='public', max_length=12, verbose_name='tier')),
-                ('is_active', models.BooleanField(default=True, help_text='Untick to revoke the key at once.', verbose_name='active')),
-                ('key_prefix', models.CharField(editable=False, max_length=8, unique=True, verbose_name='key prefix')),
-                ('key_hash', models.CharField(editable=False, max_length=64, verbose_name='key hash')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. 'Dossin kiosk 2'",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who to call about this app.",
+                        max_length=255,
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public (same as anonymous, higher rate limit)"),
+                            (
+                                "exhibition",
+                                "Exhibition (also sees exhibition-only records)",
+                            ),
+                        ],
+                        default="public",
+                        max_length=12,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick to revoke the key at once.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "key_prefix",
+                    models.CharField(
+                        editable=False,
+                        max_length=8,
+                        unique=True,
+                        verbose_name="key prefix",
+                    ),
+                ),
+                (
+                    "key_hash",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="key hash"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="last used"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API client',
-                'verbose_name_plural': 'API clients',
-                'ordering': ['name'],
+                "verbose_name": "API client",
+                "verbose_name_plural": "API clients",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('kind', models.CharField(choices=[('military', 'Military operation'), ('convoy', 'Deportation convoy'), ('raid', 'Raid or round-up'), ('attack', 'Attack or sabotage'), ('ordinance', 'Ordinance or decree'), ('protest', 'Protest, refusal or strike'), ('massacre', 'Massacre or pogrom'), ('founding', 'Founding'), ('arrest', 'Arrest or execution'), ('liberation', 'Liberation'), ('recognition', 'Recognition or ceremony'), ('commemoration', 'Commemoration'), ('publication', 'Publication'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', verbose_name='description')),
-                ('description_en', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_nl', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("military", "Military operation"),
+                            ("convoy", "Deportation convoy"),
+                            ("raid", "Raid or round-up"),
+                            ("attack", "Attack or sabotage"),
+                            ("ordinance", "Ordinance or decree"),
+                            ("protest", "Protest, refusal or strike"),
+                            ("massacre", "Massacre or pogrom"),
+                            ("founding", "Founding"),
+                            ("arrest", "Arrest or execution"),
+                            ("liberation", "Liberation"),
+                            ("recognition", "Recognition or ceremony"),
+                            ("commemoration", "Commemoration"),
+                            ("publication", "Publication"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['date_earliest', 'title'],
-                'permissions': [('review_event', "Can review and edit others' event records"), ('publish_event', 'Can publish and withdraw event records')],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["date_earliest", "title"],
+                "permissions": [
+                    ("review_event", "Can review and edit others' event records"),
+                    ("publish_event", "Can publish and withdraw event records"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Exhibition',
+            name="Exhibition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('subtitle', models.CharField(blank=True, max_length=255, verbose_name='subtitle')),
-                ('subtitle_en', models.CharField(blank=True, max_length=255, null=True, verbose_name='subtitle')),
-                ('subtitle_fr', models.CharField(blank=True, max_length=255, null=True, verbose_name='subtitle')),
-                ('subtitle_nl', models.CharField(blank=True, max_length=255, null=True, verbose_name='subtitle')),
-                ('subtitle_de', models.CharField(blank=True, max_length=255, null=True, verbose_name='subtitle')),
-                ('summary', models.TextField(blank=True, help_text='Two or three sentences for listings.', verbose_name='summary')),
-                ('summary_en', models.TextField(blank=True, help_text='Two or three sentences for listings.', null=True, verbose_name='summary')),
-                ('summary_fr', models.TextField(blank=True, help_text='Two or three sentences for listings.', null=True, verbose_name='summary')),
-                ('summary_nl', models.TextField(blank=True, help_text='Two or three sentences for listings.', null=True, verbose_name='summary')),
-                ('summary_de', models.TextField(blank=True, help_text='Two or three sentences for listings.', null=True, verbose_name='summary')),
-                ('curators', models.CharField(blank=True, help_text='Names of the curators, as they wish to be credited.', max_length=300, verbose_name='curated by')),
-                ('opens_on', models.DateField(blank=True, null=True, verbose_name='opens on')),
-                ('closes_on', models.DateField(blank=True, null=True, verbose_name='closes on')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "subtitle",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "subtitle_en",
+                    models.CharField(
+                        blank=True, max_length=255, null=True, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "subtitle_fr",
+                    models.CharField(
+                        blank=True, max_length=255, null=True, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "subtitle_nl",
+                    models.CharField(
+                        blank=True, max_length=255, null=True, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "subtitle_de",
+                    models.CharField(
+                        blank=True, max_length=255, null=True, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "curators",
+                    models.CharField(
+                        blank=True,
+                        help_text="Names of the curators, as they wish to be credited.",
+                        max_length=300,
+                        verbose_name="curated by",
+                    ),
+                ),
+                (
+                    "opens_on",
+                    models.DateField(blank=True, null=True, verbose_name="opens on"),
+                ),
+                (
+                    "closes_on",
+                    models.DateField(blank=True, null=True, verbose_name="closes on"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'exhibition',
-                'verbose_name_plural': 'exhibitions',
-                'ordering': ['-opens_on', 'title'],
-                'permissions': [('review_exhibition', "Can review and edit others' exhibition records"), ('publish_exhibition', 'Can publish and withdraw exhibition records')],
+                "verbose_name": "exhibition",
+                "verbose_name_plural": "exhibitions",
+                "ordering": ["-opens_on", "title"],
+                "permissions": [
+                    (
+                        "review_exhibition",
+                        "Can review and edit others' exhibition records",
+                    ),
+                    (
+                        "publish_exhibition",
+                        "Can publish and withdraw exhibition records",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExhibitionSection',
+            name="ExhibitionSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('body', models.TextField(blank=True, help_text="The section's wall text.", verbose_name='text')),
-                ('body_en', models.TextField(blank=True, help_text="The section's wall text.", null=True, verbose_name='text')),
-                ('body_fr', models.TextField(blank=True, help_text="The section's wall text.", null=True, verbose_name='text')),
-                ('body_nl', models.TextField(blank=True, help_text="The section's wall text.", null=True, verbose_name='text')),
-                ('body_de', models.TextField(blank=True, help_text="The section's wall text.", null=True, verbose_name='text')),
-                ('exhibition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='archive.exhibition', verbose_name='exhibition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        null=True,
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        null=True,
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        null=True,
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        null=True,
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "exhibition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="archive.exhibition",
+                        verbose_name="exhibition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'section',
-                'verbose_name_plural': 'sections',
-                'ordering': ['exhibition', 'position', 'id'],
+                "verbose_name": "section",
+                "verbose_name_plural": "sections",
+                "ordering": ["exhibition", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalApiClient',
+            name="HistoricalApiClient",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(help_text="e.g. 'Dossin kiosk 2'", max_length=200, verbose_name='name')),
-                ('contact', models.CharField(blank=True, help_text='Who to call about this app.', max_length=255, verbose_name='contact')),
-                ('tier', models.CharField(choices=[('public', 'Public (same as anonymous, higher rate limit)'), ('exhibition', 'Exhibition (also sees exhibition-only records)')], default='public', max_length=12, verbose_name='tier')),
-                ('is_active', models.BooleanField(default=True, help_text='Untick to revoke the key at once.', verbose_name='active')),
-                ('key_prefix', models.CharField(db_index=True, editable=False, max_length=8, verbose_name='key prefix')),
-                ('key_hash', models.CharField(editable=False, max_length=64, verbose_name='key hash')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. 'Dossin kiosk 2'",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who to call about this app.",
+                        max_length=255,
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public (same as anonymous, higher rate limit)"),
+                            (
+                                "exhibition",
+                                "Exhibition (also sees exhibition-only records)",
+                            ),
+                        ],
+                        default="public",
+                        max_length=12,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick to revoke the key at once.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "key_prefix",
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        max_length=8,
+                        verbose_name="key prefix",
+                    ),
+                ),
+                (
+                    "key_hash",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="key hash"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="last used"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical API client',
-                'verbose_name_plural': 'historical API clients',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical API client",
+                "verbose_name_plural": "historical API clients",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEvent',
+            name="HistoricalEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('kind', models.CharField(choices=[('military', 'Military operation'), ('convoy', 'Deportation convoy'), ('raid', 'Raid or round-up'), ('attack', 'Attack or sabotage'), ('ordinance', 'Ordinance or decree'), ('protest', 'Protest, refusal or strike'), ('massacre', 'Massacre or pogrom'), ('founding', 'Founding'), ('arrest', 'Arrest or execution'), ('liberation', 'Liberation'), ('recognition', 'Recognition or ceremony'), ('commemoration', 'Commemoration'), ('publication', 'Publication'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', verbose_name='description')),
-                ('description_en', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_nl', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, help_text='What happened, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("military", "Military operation"),
+                            ("convoy", "Deportation convoy"),
+                            ("raid", "Raid or round-up"),
+                            ("attack", "Attack or sabotage"),
+                            ("ordinance", "Ordinance or decree"),
+                            ("protest", "Protest, refusal or strike"),
+                            ("massacre", "Massacre or pogrom"),
+                            ("founding", "Founding"),
+                            ("arrest", "Arrest or execution"),
+                            ("liberation", "Liberation"),
+                            ("recognition", "Recognition or ceremony"),
+                            ("commemoration", "Commemoration"),
+                            ("publication", "Publication"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happened, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event',
-                'verbose_name_plural': 'historical events',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event",
+                "verbose_name_plural": "historical events",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalExhibitionItem',
+            name="HistoricalExhibitionItem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='record id')),
-                ('caption', models.TextField(blank=True, help_text='Optional text shown with the record here.', verbose_name='caption')),
-                ('caption_en', models.TextField(blank=True, help_text='Optional text shown with the record here.', null=True, verbose_name='caption')),
-                ('caption_fr', models.TextField(blank=True, help_text='Optional text shown with the record here.', null=True, verbose_name='caption')),
-                ('caption_nl', models.TextField(blank=True, help_text='Optional text shown with the record here.', null=True, verbose_name='caption')),
-                ('caption_de', models.TextField(blank=True, help_text='Optional text shown with the record here.', null=True, verbose_name='caption')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('content_type', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to=archive.models.exhibitions.exhibitable_content_types, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contenttypes.contenttype', verbose_name='record type')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('section', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.exhibitionsection', verbose_name='section')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="record id")),
+                (
+                    "caption",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to=archive.models.exhibitions.exhibitable_content_types,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                        verbose_name="record type",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.exhibitionsection",
+                        verbose_name="section",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical item',
-                'verbose_name_plural': 'historical items',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical item",
+                "verbose_name_plural": "historical items",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalExhibitionSection',
+            name="HistoricalExhibitionSection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('body', models.TextField(blank=True, help_text="The section's wall text.", verbose_name='text')),
-                ('body_en', models.TextField(blank=True, help_text="The section's wall text.", null=True, verbose_name='text')),
-                ('body_fr', models.TextField(blank=True, help_text="The section's wall text.", null=True, verbose_name='text')),
-                ('body_nl', models.TextField(blank=True, help_text="The section's wall text.", null=True, verbose_name='text')),
-                ('body_de', models.TextField(blank=True, help_text="The section's wall text.", null=True, verbose_name='text')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('exhibition', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.exhibition', verbose_name='exhibition')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        null=True,
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        null=True,
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        null=True,
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "body_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="The section's wall text.",
+                        null=True,
+                        verbose_name="text",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "exhibition",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.exhibition",
+                        verbose_name="exhibition",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical section',
-                'verbose_name_plural': 'historical sections',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical section",
+                "verbose_name_plural": "historical sections",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalImage',
+            name="HistoricalImage",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('file', models.TextField(help_text='JPEG, PNG, WebP or TIFF. Kept exactly as uploaded, in private storage; the public sees only resized copies without metadata.', max_length=255, verbose_name='original file')),
-                ('original_filename', models.CharField(blank=True, editable=False, help_text='For curators only; the file is stored under a generated name.', max_length=255, verbose_name='uploaded file name')),
-                ('sha256', models.CharField(blank=True, db_index=True, editable=False, max_length=64, verbose_name='SHA-256')),
-                ('file_size', models.PositiveBigIntegerField(editable=False, null=True, verbose_name='size in bytes')),
-                ('file_format', models.CharField(blank=True, editable=False, max_length=10, verbose_name='format')),
-                ('width', models.PositiveIntegerField(editable=False, null=True, verbose_name='width')),
-                ('height', models.PositiveIntegerField(editable=False, null=True, verbose_name='height')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('caption', models.TextField(blank=True, help_text='What the image shows and why it matters.', verbose_name='caption')),
-                ('caption_en', models.TextField(blank=True, help_text='What the image shows and why it matters.', null=True, verbose_name='caption')),
-                ('caption_fr', models.TextField(blank=True, help_text='What the image shows and why it matters.', null=True, verbose_name='caption')),
-                ('caption_nl', models.TextField(blank=True, help_text='What the image shows and why it matters.', null=True, verbose_name='caption')),
-                ('caption_de', models.TextField(blank=True, help_text='What the image shows and why it matters.', null=True, verbose_name='caption')),
-                ('alt_text', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', verbose_name='alt text')),
-                ('alt_text_en', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', null=True, verbose_name='alt text')),
-                ('alt_text_fr', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', null=True, verbose_name='alt text')),
-                ('alt_text_nl', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', null=True, verbose_name='alt text')),
-                ('alt_text_de', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', null=True, verbose_name='alt text')),
-                ('creator', models.CharField(blank=True, help_text='Photographer, artist or maker, as the source names them.', max_length=255, verbose_name='creator')),
-                ('source_institution', models.CharField(blank=True, help_text='Where the image comes from (archive, collection, or this archive).', max_length=255, verbose_name='source institution')),
-                ('source_url', models.URLField(blank=True, max_length=1000, verbose_name='source web address')),
-                ('rights_uri', models.CharField(blank=True, choices=[('http://creativecommons.org/publicdomain/zero/1.0/', 'CC0 1.0 (public domain dedication)'), ('http://creativecommons.org/publicdomain/mark/1.0/', 'Public Domain Mark 1.0'), ('http://creativecommons.org/licenses/by/4.0/', 'CC BY 4.0'), ('http://creativecommons.org/licenses/by-sa/4.0/', 'CC BY-SA 4.0'), ('http://creativecommons.org/licenses/by-nc/4.0/', 'CC BY-NC 4.0'), ('http://creativecommons.org/licenses/by-nc-sa/4.0/', 'CC BY-NC-SA 4.0'), ('http://creativecommons.org/licenses/by-nd/4.0/', 'CC BY-ND 4.0'), ('http://creativecommons.org/licenses/by-nc-nd/4.0/', 'CC BY-NC-ND 4.0'), ('http://rightsstatements.org/vocab/InC/1.0/', 'In Copyright'), ('http://rightsstatements.org/vocab/InC-EDU/1.0/', 'In Copyright - Educational Use Permitted'), ('http://rightsstatements.org/vocab/InC-NC/1.0/', 'In Copyright - Non-Commercial Use Permitted'), ('http://rightsstatements.org/vocab/InC-OW-EU/1.0/', 'In Copyright - EU Orphan Work'), ('http://rightsstatements.org/vocab/NoC-NC/1.0/', 'No Copyright - Non-Commercial Use Only'), ('http://rightsstatements.org/vocab/NoC-OKLR/1.0/', 'No Copyright - Other Known Legal Restrictions'), ('http://rightsstatements.org/vocab/NKC/1.0/', 'No Known Copyright'), ('http://rightsstatements.org/vocab/CNE/1.0/', 'Copyright Not Evaluated'), ('http://rightsstatements.org/vocab/UND/1.0/', 'Copyright Undetermined')], help_text='The licence or rights statement that applies to the image.', max_length=100, verbose_name='rights statement')),
-                ('rights_holder', models.CharField(blank=True, max_length=255, verbose_name='rights holder')),
-                ('credit_line', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, verbose_name='credit line')),
-                ('credit_line_en', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, null=True, verbose_name='credit line')),
-                ('credit_line_fr', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, null=True, verbose_name='credit line')),
-                ('credit_line_nl', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, null=True, verbose_name='credit line')),
-                ('credit_line_de', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, null=True, verbose_name='credit line')),
-                ('permission_status', models.CharField(choices=[('not_needed', 'Not needed (public domain or open licence)'), ('requested', 'Requested'), ('granted', 'Granted'), ('refused', 'Refused')], default='not_needed', help_text='For in-copyright images: has the rights holder agreed?', max_length=12, verbose_name='permission')),
-                ('focal_x', models.FloatField(default=0.5, help_text='0 = left edge, 1 = right edge; crops keep this point in view.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='focal point x')),
-                ('focal_y', models.FloatField(default=0.5, help_text='0 = top edge, 1 = bottom edge.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='focal point y')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                (
+                    "file",
+                    models.TextField(
+                        help_text="JPEG, PNG, WebP or TIFF. Kept exactly as uploaded, in private storage; the public sees only resized copies without metadata.",
+                        max_length=255,
+                        verbose_name="original file",
+                    ),
+                ),
+                (
+                    "original_filename",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="For curators only; the file is stored under a generated name.",
+                        max_length=255,
+                        verbose_name="uploaded file name",
+                    ),
+                ),
+                (
+                    "sha256",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="SHA-256",
+                    ),
+                ),
+                (
+                    "file_size",
+                    models.PositiveBigIntegerField(
+                        editable=False, null=True, verbose_name="size in bytes"
+                    ),
+                ),
+                (
+                    "file_format",
+                    models.CharField(
+                        blank=True, editable=False, max_length=10, verbose_name="format"
+                    ),
+                ),
+                (
+                    "width",
+                    models.PositiveIntegerField(
+                        editable=False, null=True, verbose_name="width"
+                    ),
+                ),
+                (
+                    "height",
+                    models.PositiveIntegerField(
+                        editable=False, null=True, verbose_name="height"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "caption",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "alt_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "alt_text_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        null=True,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "alt_text_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        null=True,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "alt_text_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        null=True,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "alt_text_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        null=True,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "creator",
+                    models.CharField(
+                        blank=True,
+                        help_text="Photographer, artist or maker, as the source names them.",
+                        max_length=255,
+                        verbose_name="creator",
+                    ),
+                ),
+                (
+                    "source_institution",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the image comes from (archive, collection, or this archive).",
+                        max_length=255,
+                        verbose_name="source institution",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True, max_length=1000, verbose_name="source web address"
+                    ),
+                ),
+                (
+                    "rights_uri",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "http://creativecommons.org/publicdomain/zero/1.0/",
+                                "CC0 1.0 (public domain dedication)",
+                            ),
+                            (
+                                "http://creativecommons.org/publicdomain/mark/1.0/",
+                                "Public Domain Mark 1.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by/4.0/",
+                                "CC BY 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-sa/4.0/",
+                                "CC BY-SA 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-nc/4.0/",
+                                "CC BY-NC 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-nc-sa/4.0/",
+                                "CC BY-NC-SA 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-nd/4.0/",
+                                "CC BY-ND 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-nc-nd/4.0/",
+                                "CC BY-NC-ND 4.0",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/InC/1.0/",
+                                "In Copyright",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/InC-EDU/1.0/",
+                                "In Copyright - Educational Use Permitted",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/InC-NC/1.0/",
+                                "In Copyright - Non-Commercial Use Permitted",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/InC-OW-EU/1.0/",
+                                "In Copyright - EU Orphan Work",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/NoC-NC/1.0/",
+                                "No Copyright - Non-Commercial Use Only",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/NoC-OKLR/1.0/",
+                                "No Copyright - Other Known Legal Restrictions",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/NKC/1.0/",
+                                "No Known Copyright",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/CNE/1.0/",
+                                "Copyright Not Evaluated",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/UND/1.0/",
+                                "Copyright Undetermined",
+                            ),
+                        ],
+                        help_text="The licence or rights statement that applies to the image.",
+                        max_length=100,
+                        verbose_name="rights statement",
+                    ),
+                ),
+                (
+                    "rights_holder",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="rights holder"
+                    ),
+                ),
+                (
+                    "credit_line",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "credit_line_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "credit_line_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "credit_line_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "credit_line_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "permission_status",
+                    models.CharField(
+                        choices=[
+                            (
+                                "not_needed",
+                                "Not needed (public domain or open licence)",
+                            ),
+                            ("requested", "Requested"),
+                            ("granted", "Granted"),
+                            ("refused", "Refused"),
+                        ],
+                        default="not_needed",
+                        help_text="For in-copyright images: has the rights holder agreed?",
+                        max_length=12,
+                        verbose_name="permission",
+                    ),
+                ),
+                (
+                    "focal_x",
+                    models.FloatField(
+                        default=0.5,
+                        help_text="0 = left edge, 1 = right edge; crops keep this point in view.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                        verbose_name="focal point x",
+                    ),
+                ),
+                (
+                    "focal_y",
+                    models.FloatField(
+                        default=0.5,
+                        help_text="0 = top edge, 1 = bottom edge.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                        verbose_name="focal point y",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical image',
-                'verbose_name_plural': 'historical images',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical image",
+                "verbose_name_plural": "historical images",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganisation',
+            name="HistoricalOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('name_en', models.CharField(max_length=255, null=True, verbose_name='name')),
-                ('name_fr', models.CharField(max_length=255, null=True, verbose_name='name')),
-                ('name_nl', models.CharField(max_length=255, null=True, verbose_name='name')),
-                ('name_de', models.CharField(max_length=255, null=True, verbose_name='name')),
-                ('acronym', models.CharField(blank=True, max_length=30, verbose_name='acronym')),
-                ('kind', models.CharField(choices=[('rescue', 'Rescue committee'), ('resistance', 'Resistance network'), ('intelligence', 'Intelligence network'), ('press', 'Underground press'), ('armed', 'Armed group'), ('collaborationist', 'Collaborationist party'), ('authority', 'Authority or administration'), ('welfare', 'Welfare or religious body'), ('memory', 'Archive, museum or memorial')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', verbose_name='description')),
-                ('description_en', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_nl', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, verbose_name='Wikidata id')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(max_length=255, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_de",
+                    models.CharField(max_length=255, null=True, verbose_name="name"),
+                ),
+                (
+                    "acronym",
+                    models.CharField(blank=True, max_length=30, verbose_name="acronym"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rescue", "Rescue committee"),
+                            ("resistance", "Resistance network"),
+                            ("intelligence", "Intelligence network"),
+                            ("press", "Underground press"),
+                            ("armed", "Armed group"),
+                            ("collaborationist", "Collaborationist party"),
+                            ("authority", "Authority or administration"),
+                            ("welfare", "Welfare or religious body"),
+                            ("memory", "Archive, museum or memorial"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="Wikidata id"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRecognition',
+            name="HistoricalRecognition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('title', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, null=True, verbose_name='title')),
-                ('file_number', models.CharField(blank=True, db_index=True, help_text='As on the file, e.g. 1361. Leave empty when no source gives it.', max_length=40, null=True, verbose_name='Yad Vashem file number')),
-                ('country_code', models.CharField(db_index=True, default='BE', help_text='Two-letter ISO code of the country in which the rescue happened.', max_length=2, verbose_name='country')),
-                ('story', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', verbose_name='story')),
-                ('story_en', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', null=True, verbose_name='story')),
-                ('story_fr', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', null=True, verbose_name='story')),
-                ('story_nl', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', null=True, verbose_name='story')),
-                ('story_de', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', null=True, verbose_name='story')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('ceremony', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.event', verbose_name='ceremony')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "title_en",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "title_de",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "file_number",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="As on the file, e.g. 1361. Leave empty when no source gives it.",
+                        max_length=40,
+                        null=True,
+                        verbose_name="Yad Vashem file number",
+                    ),
+                ),
+                (
+                    "country_code",
+                    models.CharField(
+                        db_index=True,
+                        default="BE",
+                        help_text="Two-letter ISO code of the country in which the rescue happened.",
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "story",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        verbose_name="story",
+                    ),
+                ),
+                (
+                    "story_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="story",
+                    ),
+                ),
+                (
+                    "story_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="story",
+                    ),
+                ),
+                (
+                    "story_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="story",
+                    ),
+                ),
+                (
+                    "story_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="story",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "ceremony",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.event",
+                        verbose_name="ceremony",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical recognition',
-                'verbose_name_plural': 'historical recognitions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical recognition",
+                "verbose_name_plural": "historical recognitions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSource',
+            name="HistoricalSource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('title', models.CharField(help_text="The source's own title, in its own language; not translated.", max_length=500, verbose_name='title')),
-                ('kind', models.CharField(choices=[('article-newspaper', 'Newspaper article'), ('article-magazine', 'Magazine article'), ('article-journal', 'Journal article'), ('book', 'Book'), ('chapter', 'Book chapter'), ('document', 'Document'), ('legislation', 'Decree or ordinance'), ('letter', 'Letter'), ('manuscript', 'Manuscript or diary'), ('interview', 'Interview'), ('webpage', 'Web page'), ('entry-encyclopedia', 'Encyclopaedia entry'), ('dataset', 'Data set')], default='webpage', max_length=24, verbose_name='kind')),
-                ('creators', models.TextField(blank=True, help_text="One per line: 'Family, Given' for a person, or an organisation's name. Leave empty when the source names no author.", verbose_name='authors')),
-                ('container_title', models.CharField(blank=True, help_text='Newspaper, journal, book or web site the source appeared in.', max_length=300, verbose_name='published in')),
-                ('publisher', models.CharField(blank=True, max_length=300, verbose_name='publisher')),
-                ('holding_institution', models.CharField(blank=True, help_text='Archive or library that keeps the original.', max_length=300, verbose_name='holding institution')),
-                ('reference_code', models.CharField(blank=True, help_text='Shelf mark, call number or file number at the institution.', max_length=200, verbose_name='reference code')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='web address')),
-                ('accessed', models.DateField(blank=True, help_text='When the page was read.', null=True, verbose_name='accessed on')),
-                ('language', models.CharField(blank=True, help_text="BCP 47 code of the source's language: en, fr, nl, de...", max_length=35, verbose_name='language')),
-                ('description', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', verbose_name='description')),
-                ('description_en', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', null=True, verbose_name='description')),
-                ('description_nl', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', null=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', null=True, verbose_name='description')),
-                ('file', models.TextField(blank=True, help_text='A PDF or a scan of the source. Kept private unless published.', max_length=100, verbose_name='file')),
-                ('file_sha256', models.CharField(blank=True, db_index=True, editable=False, max_length=64, verbose_name='SHA-256')),
-                ('transcription', models.TextField(blank=True, help_text='The text of the source, if typed.', verbose_name='transcription')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The source's own title, in its own language; not translated.",
+                        max_length=500,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("article-newspaper", "Newspaper article"),
+                            ("article-magazine", "Magazine article"),
+                            ("article-journal", "Journal article"),
+                            ("book", "Book"),
+                            ("chapter", "Book chapter"),
+                            ("document", "Document"),
+                            ("legislation", "Decree or ordinance"),
+                            ("letter", "Letter"),
+                            ("manuscript", "Manuscript or diary"),
+                            ("interview", "Interview"),
+                            ("webpage", "Web page"),
+                            ("entry-encyclopedia", "Encyclopaedia entry"),
+                            ("dataset", "Data set"),
+                        ],
+                        default="webpage",
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "creators",
+                    models.TextField(
+                        blank=True,
+                        help_text="One per line: 'Family, Given' for a person, or an organisation's name. Leave empty when the source names no author.",
+                        verbose_name="authors",
+                    ),
+                ),
+                (
+                    "container_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Newspaper, journal, book or web site the source appeared in.",
+                        max_length=300,
+                        verbose_name="published in",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="publisher"
+                    ),
+                ),
+                (
+                    "holding_institution",
+                    models.CharField(
+                        blank=True,
+                        help_text="Archive or library that keeps the original.",
+                        max_length=300,
+                        verbose_name="holding institution",
+                    ),
+                ),
+                (
+                    "reference_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shelf mark, call number or file number at the institution.",
+                        max_length=200,
+                        verbose_name="reference code",
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True, max_length=1000, verbose_name="web address"
+                    ),
+                ),
+                (
+                    "accessed",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the page was read.",
+                        null=True,
+                        verbose_name="accessed on",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        help_text="BCP 47 code of the source's language: en, fr, nl, de...",
+                        max_length=35,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "file",
+                    models.TextField(
+                        blank=True,
+                        help_text="A PDF or a scan of the source. Kept private unless published.",
+                        max_length=100,
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "file_sha256",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="SHA-256",
+                    ),
+                ),
+                (
+                    "transcription",
+                    models.TextField(
+                        blank=True,
+                        help_text="The text of the source, if typed.",
+                        verbose_name="transcription",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical source',
-                'verbose_name_plural': 'historical sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical source",
+                "verbose_name_plural": "historical sources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Image',
+            name="Image",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('file', models.FileField(help_text='JPEG, PNG, WebP or TIFF. Kept exactly as uploaded, in private storage; the public sees only resized copies without metadata.', max_length=255, storage=archive.storage.AliasedStorage('private'), upload_to='originals/', verbose_name='original file')),
-                ('original_filename', models.CharField(blank=True, editable=False, help_text='For curators only; the file is stored under a generated name.', max_length=255, verbose_name='uploaded file name')),
-                ('sha256', models.CharField(blank=True, db_index=True, editable=False, max_length=64, verbose_name='SHA-256')),
-                ('file_size', models.PositiveBigIntegerField(editable=False, null=True, verbose_name='size in bytes')),
-                ('file_format', models.CharField(blank=True, editable=False, max_length=10, verbose_name='format')),
-                ('width', models.PositiveIntegerField(editable=False, null=True, verbose_name='width')),
-                ('height', models.PositiveIntegerField(editable=False, null=True, verbose_name='height')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('caption', models.TextField(blank=True, help_text='What the image shows and why it matters.', verbose_name='caption')),
-                ('caption_en', models.TextField(blank=True, help_text='What the image shows and why it matters.', null=True, verbose_name='caption')),
-                ('caption_fr', models.TextField(blank=True, help_text='What the image shows and why it matters.', null=True, verbose_name='caption')),
-                ('caption_nl', models.TextField(blank=True, help_text='What the image shows and why it matters.', null=True, verbose_name='caption')),
-                ('caption_de', models.TextField(blank=True, help_text='What the image shows and why it matters.', null=True, verbose_name='caption')),
-                ('alt_text', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', verbose_name='alt text')),
-                ('alt_text_en', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', null=True, verbose_name='alt text')),
-                ('alt_text_fr', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', null=True, verbose_name='alt text')),
-                ('alt_text_nl', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', null=True, verbose_name='alt text')),
-                ('alt_text_de', models.TextField(blank=True, help_text='Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.', null=True, verbose_name='alt text')),
-                ('creator', models.CharField(blank=True, help_text='Photographer, artist or maker, as the source names them.', max_length=255, verbose_name='creator')),
-                ('source_institution', models.CharField(blank=True, help_text='Where the image comes from (archive, collection, or this archive).', max_length=255, verbose_name='source institution')),
-                ('source_url', models.URLField(blank=True, max_length=1000, verbose_name='source web address')),
-                ('rights_uri', models.CharField(blank=True, choices=[('http://creativecommons.org/publicdomain/zero/1.0/', 'CC0 1.0 (public domain dedication)'), ('http://creativecommons.org/publicdomain/mark/1.0/', 'Public Domain Mark 1.0'), ('http://creativecommons.org/licenses/by/4.0/', 'CC BY 4.0'), ('http://creativecommons.org/licenses/by-sa/4.0/', 'CC BY-SA 4.0'), ('http://creativecommons.org/licenses/by-nc/4.0/', 'CC BY-NC 4.0'), ('http://creativecommons.org/licenses/by-nc-sa/4.0/', 'CC BY-NC-SA 4.0'), ('http://creativecommons.org/licenses/by-nd/4.0/', 'CC BY-ND 4.0'), ('http://creativecommons.org/licenses/by-nc-nd/4.0/', 'CC BY-NC-ND 4.0'), ('http://rightsstatements.org/vocab/InC/1.0/', 'In Copyright'), ('http://rightsstatements.org/vocab/InC-EDU/1.0/', 'In Copyright - Educational Use Permitted'), ('http://rightsstatements.org/vocab/InC-NC/1.0/', 'In Copyright - Non-Commercial Use Permitted'), ('http://rightsstatements.org/vocab/InC-OW-EU/1.0/', 'In Copyright - EU Orphan Work'), ('http://rightsstatements.org/vocab/NoC-NC/1.0/', 'No Copyright - Non-Commercial Use Only'), ('http://rightsstatements.org/vocab/NoC-OKLR/1.0/', 'No Copyright - Other Known Legal Restrictions'), ('http://rightsstatements.org/vocab/NKC/1.0/', 'No Known Copyright'), ('http://rightsstatements.org/vocab/CNE/1.0/', 'Copyright Not Evaluated'), ('http://rightsstatements.org/vocab/UND/1.0/', 'Copyright Undetermined')], help_text='The licence or rights statement that applies to the image.', max_length=100, verbose_name='rights statement')),
-                ('rights_holder', models.CharField(blank=True, max_length=255, verbose_name='rights holder')),
-                ('credit_line', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, verbose_name='credit line')),
-                ('credit_line_en', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, null=True, verbose_name='credit line')),
-                ('credit_line_fr', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, null=True, verbose_name='credit line')),
-                ('credit_line_nl', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, null=True, verbose_name='credit line')),
-                ('credit_line_de', models.CharField(blank=True, help_text='Title, author, source, licence (TASL), e.g. \'"Map of Belgium" by the Memorial Archive, CC0 1.0\'. Shown with every use of the image.', max_length=500, null=True, verbose_name='credit line')),
-                ('permission_status', models.CharField(choices=[('not_needed', 'Not needed (public domain or open licence)'), ('requested', 'Requested'), ('granted', 'Granted'), ('refused', 'Refused')], default='not_needed', help_text='For in-copyright images: has the rights holder agreed?', max_length=12, verbose_name='permission')),
-                ('focal_x', models.FloatField(default=0.5, help_text='0 = left edge, 1 = right edge; crops keep this point in view.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='focal point x')),
-                ('focal_y', models.FloatField(default=0.5, help_text='0 = top edge, 1 = bottom edge.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='focal point y')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('depicted_events', models.ManyToManyField(blank=True, related_name='images', to='archive.event', verbose_name='events shown')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        help_text="JPEG, PNG, WebP or TIFF. Kept exactly as uploaded, in private storage; the public sees only resized copies without metadata.",
+                        max_length=255,
+                        storage=archive.storage.AliasedStorage("private"),
+                        upload_to="originals/",
+                        verbose_name="original file",
+                    ),
+                ),
+                (
+                    "original_filename",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="For curators only; the file is stored under a generated name.",
+                        max_length=255,
+                        verbose_name="uploaded file name",
+                    ),
+                ),
+                (
+                    "sha256",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="SHA-256",
+                    ),
+                ),
+                (
+                    "file_size",
+                    models.PositiveBigIntegerField(
+                        editable=False, null=True, verbose_name="size in bytes"
+                    ),
+                ),
+                (
+                    "file_format",
+                    models.CharField(
+                        blank=True, editable=False, max_length=10, verbose_name="format"
+                    ),
+                ),
+                (
+                    "width",
+                    models.PositiveIntegerField(
+                        editable=False, null=True, verbose_name="width"
+                    ),
+                ),
+                (
+                    "height",
+                    models.PositiveIntegerField(
+                        editable=False, null=True, verbose_name="height"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "caption",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the image shows and why it matters.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "alt_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "alt_text_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        null=True,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "alt_text_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        null=True,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "alt_text_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        null=True,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "alt_text_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Describe the image for someone who cannot see it, in one or two sentences. Required in every language before publishing.",
+                        null=True,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "creator",
+                    models.CharField(
+                        blank=True,
+                        help_text="Photographer, artist or maker, as the source names them.",
+                        max_length=255,
+                        verbose_name="creator",
+                    ),
+                ),
+                (
+                    "source_institution",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the image comes from (archive, collection, or this archive).",
+                        max_length=255,
+                        verbose_name="source institution",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True, max_length=1000, verbose_name="source web address"
+                    ),
+                ),
+                (
+                    "rights_uri",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "http://creativecommons.org/publicdomain/zero/1.0/",
+                                "CC0 1.0 (public domain dedication)",
+                            ),
+                            (
+                                "http://creativecommons.org/publicdomain/mark/1.0/",
+                                "Public Domain Mark 1.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by/4.0/",
+                                "CC BY 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-sa/4.0/",
+                                "CC BY-SA 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-nc/4.0/",
+                                "CC BY-NC 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-nc-sa/4.0/",
+                                "CC BY-NC-SA 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-nd/4.0/",
+                                "CC BY-ND 4.0",
+                            ),
+                            (
+                                "http://creativecommons.org/licenses/by-nc-nd/4.0/",
+                                "CC BY-NC-ND 4.0",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/InC/1.0/",
+                                "In Copyright",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/InC-EDU/1.0/",
+                                "In Copyright - Educational Use Permitted",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/InC-NC/1.0/",
+                                "In Copyright - Non-Commercial Use Permitted",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/InC-OW-EU/1.0/",
+                                "In Copyright - EU Orphan Work",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/NoC-NC/1.0/",
+                                "No Copyright - Non-Commercial Use Only",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/NoC-OKLR/1.0/",
+                                "No Copyright - Other Known Legal Restrictions",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/NKC/1.0/",
+                                "No Known Copyright",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/CNE/1.0/",
+                                "Copyright Not Evaluated",
+                            ),
+                            (
+                                "http://rightsstatements.org/vocab/UND/1.0/",
+                                "Copyright Undetermined",
+                            ),
+                        ],
+                        help_text="The licence or rights statement that applies to the image.",
+                        max_length=100,
+                        verbose_name="rights statement",
+                    ),
+                ),
+                (
+                    "rights_holder",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="rights holder"
+                    ),
+                ),
+                (
+                    "credit_line",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "credit_line_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "credit_line_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "credit_line_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "credit_line_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="Title, author, source, licence (TASL), e.g. '\"Map of Belgium\" by the Memorial Archive, CC0 1.0'. Shown with every use of the image.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="credit line",
+                    ),
+                ),
+                (
+                    "permission_status",
+                    models.CharField(
+                        choices=[
+                            (
+                                "not_needed",
+                                "Not needed (public domain or open licence)",
+                            ),
+                            ("requested", "Requested"),
+                            ("granted", "Granted"),
+                            ("refused", "Refused"),
+                        ],
+                        default="not_needed",
+                        help_text="For in-copyright images: has the rights holder agreed?",
+                        max_length=12,
+                        verbose_name="permission",
+                    ),
+                ),
+                (
+                    "focal_x",
+                    models.FloatField(
+                        default=0.5,
+                        help_text="0 = left edge, 1 = right edge; crops keep this point in view.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                        verbose_name="focal point x",
+                    ),
+                ),
+                (
+                    "focal_y",
+                    models.FloatField(
+                        default=0.5,
+                        help_text="0 = top edge, 1 = bottom edge.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                        verbose_name="focal point y",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "depicted_events",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="images",
+                        to="archive.event",
+                        verbose_name="events shown",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'image',
-                'verbose_name_plural': 'images',
-                'ordering': ['-created_at'],
-                'permissions': [('review_image', "Can review and edit others' image records"), ('publish_image', 'Can publish and withdraw image records')],
+                "verbose_name": "image",
+                "verbose_name_plural": "images",
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("review_image", "Can review and edit others' image records"),
+                    ("publish_image", "Can publish and withdraw image records"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalExhibition',
+            name="HistoricalExhibition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('subtitle', models.CharField(blank=True, max_length=255, verbose_name='subtitle')),
-                ('subtitle_en', models.CharField(blank=True, max_length=255, null=True, verbose_name='subtitle')),
-                ('subtitle_fr', models.CharField(blank=True, max_length=255, null=True, verbose_name='subtitle')),
-                ('subtitle_nl', models.CharField(blank=True, max_length=255, null=True, verbose_name='subtitle')),
-                ('subtitle_de', models.CharField(blank=True, max_length=255, null=True, verbose_name='subtitle')),
-                ('summary', models.TextField(blank=True, help_text='Two or three sentences for listings.', verbose_name='summary')),
-                ('summary_en', models.TextField(blank=True, help_text='Two or three sentences for listings.', null=True, verbose_name='summary')),
-                ('summary_fr', models.TextField(blank=True, help_text='Two or three sentences for listings.', null=True, verbose_name='summary')),
-                ('summary_nl', models.TextField(blank=True, help_text='Two or three sentences for listings.', null=True, verbose_name='summary')),
-                ('summary_de', models.TextField(blank=True, help_text='Two or three sentences for listings.', null=True, verbose_name='summary')),
-                ('curators', models.CharField(blank=True, help_text='Names of the curators, as they wish to be credited.', max_length=300, verbose_name='curated by')),
-                ('opens_on', models.DateField(blank=True, null=True, verbose_name='opens on')),
-                ('closes_on', models.DateField(blank=True, null=True, verbose_name='closes on')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hero_image', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.image', verbose_name='hero image')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "subtitle",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "subtitle_en",
+                    models.CharField(
+                        blank=True, max_length=255, null=True, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "subtitle_fr",
+                    models.CharField(
+                        blank=True, max_length=255, null=True, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "subtitle_nl",
+                    models.CharField(
+                        blank=True, max_length=255, null=True, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "subtitle_de",
+                    models.CharField(
+                        blank=True, max_length=255, null=True, verbose_name="subtitle"
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Two or three sentences for listings.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "curators",
+                    models.CharField(
+                        blank=True,
+                        help_text="Names of the curators, as they wish to be credited.",
+                        max_length=300,
+                        verbose_name="curated by",
+                    ),
+                ),
+                (
+                    "opens_on",
+                    models.DateField(blank=True, null=True, verbose_name="opens on"),
+                ),
+                (
+                    "closes_on",
+                    models.DateField(blank=True, null=True, verbose_name="closes on"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hero_image",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.image",
+                        verbose_name="hero image",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical exhibition',
-                'verbose_name_plural': 'historical exhibitions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical exhibition",
+                "verbose_name_plural": "historical exhibitions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='exhibition',
-            name='hero_image',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exhibitions_as_hero', to='archive.image', verbose_name='hero image'),
+            model_name="exhibition",
+            name="hero_image",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="exhibitions_as_hero",
+                to="archive.image",
+                verbose_name="hero image",
+            ),
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('name_en', models.CharField(max_length=255, null=True, verbose_name='name')),
-                ('name_fr', models.CharField(max_length=255, null=True, verbose_name='name')),
-                ('name_nl', models.CharField(max_length=255, null=True, verbose_name='name')),
-                ('name_de', models.CharField(max_length=255, null=True, verbose_name='name')),
-                ('acronym', models.CharField(blank=True, max_length=30, verbose_name='acronym')),
-                ('kind', models.CharField(choices=[('rescue', 'Rescue committee'), ('resistance', 'Resistance network'), ('intelligence', 'Intelligence network'), ('press', 'Underground press'), ('armed', 'Armed group'), ('collaborationist', 'Collaborationist party'), ('authority', 'Authority or administration'), ('welfare', 'Welfare or religious body'), ('memory', 'Archive, museum or memorial')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', verbose_name='description')),
-                ('description_en', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_nl', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, help_text='What it was and did, in your own words; every statement cited.', null=True, verbose_name='description')),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, verbose_name='Wikidata id')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(max_length=255, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="name"),
+                ),
+                (
+                    "name_de",
+                    models.CharField(max_length=255, null=True, verbose_name="name"),
+                ),
+                (
+                    "acronym",
+                    models.CharField(blank=True, max_length=30, verbose_name="acronym"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rescue", "Rescue committee"),
+                            ("resistance", "Resistance network"),
+                            ("intelligence", "Intelligence network"),
+                            ("press", "Underground press"),
+                            ("armed", "Armed group"),
+                            ("collaborationist", "Collaborationist party"),
+                            ("authority", "Authority or administration"),
+                            ("welfare", "Welfare or religious body"),
+                            ("memory", "Archive, museum or memorial"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What it was and did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="Wikidata id"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
-                'permissions': [('review_organisation', "Can review and edit others' organisation records"), ('publish_organisation', 'Can publish and withdraw organisation records')],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
+                "permissions": [
+                    (
+                        "review_organisation",
+                        "Can review and edit others' organisation records",
+                    ),
+                    (
+                        "publish_organisation",
+                        "Can publish and withdraw organisation records",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('family_name', models.CharField(blank=True, help_text='Surname as usually written; leave empty if unknown.', max_length=150, verbose_name='family name')),
-                ('given_names', models.CharField(blank=True, help_text='First names.', max_length=150, verbose_name='given names')),
-                ('name_prefix', models.CharField(blank=True, help_text="'Father', 'Queen', 'Abbé', 'Dr'... shown before the name.", max_length=60, verbose_name='title or prefix')),
-                ('gender', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='gender')),
-                ('birth_edtf', models.CharField(blank=True, help_text='e.g. 1921-09-06, or 1918 when only the year is known.', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='birth date (EDTF)')),
-                ('death_edtf', models.CharField(blank=True, help_text='e.g. 2022-05-31; 1945-04 for April 1945.', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='death date (EDTF)')),
-                ('birth_earliest', models.DateField(blank=True, editable=False, null=True)),
-                ('birth_latest', models.DateField(blank=True, db_index=True, editable=False, null=True)),
-                ('death_earliest', models.DateField(blank=True, editable=False, null=True)),
-                ('death_latest', models.DateField(blank=True, editable=False, null=True)),
-                ('is_living', models.CharField(choices=[('yes', 'Living'), ('no', 'Deceased'), ('unknown', 'Unknown')], default='unknown', help_text='Unknown counts as living unless a death date is known or the birth was more than 110 years ago. A living person is public only with consent.', max_length=10, verbose_name='living?')),
-                ('consent_to_publish', models.BooleanField(default=False, help_text='Tick only when the person (or their representative) agreed in writing to publication. Keep the agreement on file.', verbose_name='consent to publish online')),
-                ('biography', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', verbose_name='biography')),
-                ('biography_en', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', null=True, verbose_name='biography')),
-                ('biography_fr', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', null=True, verbose_name='biography')),
-                ('biography_nl', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', null=True, verbose_name='biography')),
-                ('biography_de', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', null=True, verbose_name='biography')),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, verbose_name='Wikidata id')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "family_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Surname as usually written; leave empty if unknown.",
+                        max_length=150,
+                        verbose_name="family name",
+                    ),
+                ),
+                (
+                    "given_names",
+                    models.CharField(
+                        blank=True,
+                        help_text="First names.",
+                        max_length=150,
+                        verbose_name="given names",
+                    ),
+                ),
+                (
+                    "name_prefix",
+                    models.CharField(
+                        blank=True,
+                        help_text="'Father', 'Queen', 'Abbé', 'Dr'... shown before the name.",
+                        max_length=60,
+                        verbose_name="title or prefix",
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "birth_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 1921-09-06, or 1918 when only the year is known.",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="birth date (EDTF)",
+                    ),
+                ),
+                (
+                    "death_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 2022-05-31; 1945-04 for April 1945.",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="death date (EDTF)",
+                    ),
+                ),
+                (
+                    "birth_earliest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "birth_latest",
+                    models.DateField(
+                        blank=True, db_index=True, editable=False, null=True
+                    ),
+                ),
+                (
+                    "death_earliest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "death_latest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "is_living",
+                    models.CharField(
+                        choices=[
+                            ("yes", "Living"),
+                            ("no", "Deceased"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        help_text="Unknown counts as living unless a death date is known or the birth was more than 110 years ago. A living person is public only with consent.",
+                        max_length=10,
+                        verbose_name="living?",
+                    ),
+                ),
+                (
+                    "consent_to_publish",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick only when the person (or their representative) agreed in writing to publication. Keep the agreement on file.",
+                        verbose_name="consent to publish online",
+                    ),
+                ),
+                (
+                    "biography",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "biography_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "biography_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "biography_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "biography_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="Wikidata id"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['family_name', 'given_names'],
-                'permissions': [('review_person', "Can review and edit others' person records"), ('publish_person', 'Can publish and withdraw person records')],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["family_name", "given_names"],
+                "permissions": [
+                    ("review_person", "Can review and edit others' person records"),
+                    ("publish_person", "Can publish and withdraw person records"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NameVariant',
+            name="NameVariant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('birth', 'Birth name'), ('maiden', 'Maiden name'), ('married', 'Married name'), ('underground', 'Underground or war name'), ('alias', 'Alias or false identity'), ('religious', 'Religious name'), ('spelling', 'Other spelling')], default='spelling', max_length=16, verbose_name='kind')),
-                ('note', models.CharField(blank=True, help_text="Where this form is used, e.g. 'Yad Vashem file name'.", max_length=255, verbose_name='note')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='name_variants', to='archive.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("birth", "Birth name"),
+                            ("maiden", "Maiden name"),
+                            ("married", "Married name"),
+                            ("underground", "Underground or war name"),
+                            ("alias", "Alias or false identity"),
+                            ("religious", "Religious name"),
+                            ("spelling", "Other spelling"),
+                        ],
+                        default="spelling",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where this form is used, e.g. 'Yad Vashem file name'.",
+                        max_length=255,
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="name_variants",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'name variant',
-                'verbose_name_plural': 'name variants',
-                'ordering': ['person', 'name'],
+                "verbose_name": "name variant",
+                "verbose_name_plural": "name variants",
+                "ordering": ["person", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, help_text="e.g. 'founder', 'editor', 'head of the children's section'.", max_length=200, verbose_name='role')),
-                ('period_edtf', models.CharField(blank=True, help_text='e.g. 1942-09/1944-09', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='period (EDTF)')),
-                ('period_earliest', models.DateField(blank=True, editable=False, null=True)),
-                ('period_latest', models.DateField(blank=True, editable=False, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='archive.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='archive.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 'founder', 'editor', 'head of the children's section'.",
+                        max_length=200,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "period_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 1942-09/1944-09",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="period (EDTF)",
+                    ),
+                ),
+                (
+                    "period_earliest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "period_latest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="archive.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['organisation', 'person'],
-            },
-        ),
-        migrations.AddField(
-            model_name='image',
-            name='depicted_people',
-            field=models.ManyToManyField(blank=True, related_name='images', to='archive.person', verbose_name='people shown'),
-        ),
-        migrations.CreateModel(
-            name='HistoricalNameVariant',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('birth', 'Birth name'), ('maiden', 'Maiden name'), ('married', 'Married name'), ('underground', 'Underground or war name'), ('alias', 'Alias or false identity'), ('religious', 'Religious name'), ('spelling', 'Other spelling')], default='spelling', max_length=16, verbose_name='kind')),
-                ('note', models.CharField(blank=True, help_text="Where this form is used, e.g. 'Yad Vashem file name'.", max_length=255, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.person', verbose_name='person')),
-            ],
-            options={
-                'verbose_name': 'historical name variant',
-                'verbose_name_plural': 'historical name variants',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalMembership',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(blank=True, help_text="e.g. 'founder', 'editor', 'head of the children's section'.", max_length=200, verbose_name='role')),
-                ('period_edtf', models.CharField(blank=True, help_text='e.g. 1942-09/1944-09', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='period (EDTF)')),
-                ('period_earliest', models.DateField(blank=True, editable=False, null=True)),
-                ('period_latest', models.DateField(blank=True, editable=False, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.person', verbose_name='person')),
-            ],
-            options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalEventParticipant',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(blank=True, help_text="e.g. 'attacker', 'victim'.", max_length=200, verbose_name='role')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.event', verbose_name='event')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.person', verbose_name='person')),
-            ],
-            options={
-                'verbose_name': 'historical participant',
-                'verbose_name_plural': 'historical participants',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='EventParticipant',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, help_text="e.g. 'attacker', 'victim'.", max_length=200, verbose_name='role')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='archive.event', verbose_name='event')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='event_participations', to='archive.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='event_participations', to='archive.person', verbose_name='person')),
-            ],
-            options={
-                'verbose_name': 'participant',
-                'verbose_name_plural': 'participants',
-            },
-        ),
-        migrations.CreateModel(
-            name='Place',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('name', models.CharField(help_text='The usual name.', max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(help_text='The usual name.', max_length=200, null=True, verbose_name='name')),
-                ('name_fr', models.CharField(help_text='The usual name.', max_length=200, null=True, verbose_name='name')),
-                ('name_nl', models.CharField(help_text='The usual name.', max_length=200, null=True, verbose_name='name')),
-                ('name_de', models.CharField(help_text='The usual name.', max_length=200, null=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('region', 'Region or province'), ('city', 'City, town or village'), ('camp', 'Camp'), ('building', 'Building'), ('site', 'Site')], default='city', max_length=16, verbose_name='kind')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, help_text='Decimal degrees north (WGS 84), as given by the cited source.', max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, help_text='Decimal degrees east (WGS 84).', max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('country_code', models.CharField(blank=True, help_text='Two-letter ISO code of the present-day country, e.g. BE.', max_length=2, verbose_name='country code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_nl', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('geonames_id', models.CharField(blank=True, max_length=20, verbose_name='GeoNames id')),
-                ('wikidata_id', models.CharField(blank=True, help_text='e.g. Q12994', max_length=20, verbose_name='Wikidata id')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('parent', models.ForeignKey(blank=True, help_text='The larger place this one lies in, e.g. Mechelen for the barracks.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='archive.place', verbose_name='part of')),
-            ],
-            options={
-                'verbose_name': 'place',
-                'verbose_name_plural': 'places',
-                'ordering': ['name'],
-                'permissions': [('review_place', "Can review and edit others' place records"), ('publish_place', 'Can publish and withdraw place records')],
-            },
-        ),
-        migrations.AddField(
-            model_name='person',
-            name='birth_place',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='births', to='archive.place', verbose_name='place of birth'),
-        ),
-        migrations.AddField(
-            model_name='person',
-            name='death_place',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deaths', to='archive.place', verbose_name='place of death'),
-        ),
-        migrations.AddField(
-            model_name='organisation',
-            name='places',
-            field=models.ManyToManyField(blank=True, help_text='Where it was based or active.', related_name='organisations', to='archive.place', verbose_name='places'),
-        ),
-        migrations.AddField(
-            model_name='image',
-            name='depicted_places',
-            field=models.ManyToManyField(blank=True, related_name='images', to='archive.place', verbose_name='places shown'),
-        ),
-        migrations.CreateModel(
-            name='HistoricalTestimony',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('summary', models.TextField(blank=True, help_text='What the witness tells, in your own words.', verbose_name='summary')),
-                ('summary_en', models.TextField(blank=True, help_text='What the witness tells, in your own words.', null=True, verbose_name='summary')),
-                ('summary_fr', models.TextField(blank=True, help_text='What the witness tells, in your own words.', null=True, verbose_name='summary')),
-                ('summary_nl', models.TextField(blank=True, help_text='What the witness tells, in your own words.', null=True, verbose_name='summary')),
-                ('summary_de', models.TextField(blank=True, help_text='What the witness tells, in your own words.', null=True, verbose_name='summary')),
-                ('kind', models.CharField(choices=[('written', 'Written statement'), ('audio', 'Audio recording'), ('video', 'Video recording'), ('letter', 'Letter'), ('diary', 'Diary')], max_length=10, verbose_name='kind')),
-                ('languages', models.CharField(blank=True, help_text='Languages spoken or written, as codes separated by commas: fr, nl.', max_length=100, verbose_name='languages')),
-                ('duration_seconds', models.PositiveIntegerField(blank=True, null=True, verbose_name='duration (seconds)')),
-                ('media_file', models.TextField(blank=True, max_length=100, verbose_name='media file')),
-                ('media_url', models.URLField(blank=True, help_text='Where the recording or text is held online, if elsewhere.', max_length=1000, verbose_name='media web address')),
-                ('holding_institution', models.CharField(blank=True, max_length=300, verbose_name='holding institution')),
-                ('external_id', models.CharField(blank=True, help_text="The testimony's number at the holding institution.", max_length=200, verbose_name='external identifier')),
-                ('consent_basis', models.CharField(choices=[('consent', 'Consent of the witness'), ('heir', 'Consent of the heirs'), ('published', 'Already published by the witness or a source'), ('archival', 'Archiving in the public interest')], default='consent', max_length=12, verbose_name='lawful basis')),
-                ('consent_scope', models.CharField(choices=[('online', 'Online and in exhibitions'), ('exhibition', 'In exhibitions only'), ('research', 'Research on request only')], default='research', help_text='Where the testimony may be shown. Research-only is never shown.', max_length=12, verbose_name='consent scope')),
-                ('consent_withdrawn_on', models.DateField(blank=True, help_text='When the witness withdrew consent; the testimony is hidden at once.', null=True, verbose_name='consent withdrawn on')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('witness', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.person', verbose_name='witness')),
-                ('place', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.place', verbose_name='where it was given')),
-            ],
-            options={
-                'verbose_name': 'historical testimony',
-                'verbose_name_plural': 'historical testimonies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPlace',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('name', models.CharField(help_text='The usual name.', max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(help_text='The usual name.', max_length=200, null=True, verbose_name='name')),
-                ('name_fr', models.CharField(help_text='The usual name.', max_length=200, null=True, verbose_name='name')),
-                ('name_nl', models.CharField(help_text='The usual name.', max_length=200, null=True, verbose_name='name')),
-                ('name_de', models.CharField(help_text='The usual name.', max_length=200, null=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('region', 'Region or province'), ('city', 'City, town or village'), ('camp', 'Camp'), ('building', 'Building'), ('site', 'Site')], default='city', max_length=16, verbose_name='kind')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, help_text='Decimal degrees north (WGS 84), as given by the cited source.', max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, help_text='Decimal degrees east (WGS 84).', max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('country_code', models.CharField(blank=True, help_text='Two-letter ISO code of the present-day country, e.g. BE.', max_length=2, verbose_name='country code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_nl', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('geonames_id', models.CharField(blank=True, max_length=20, verbose_name='GeoNames id')),
-                ('wikidata_id', models.CharField(blank=True, help_text='e.g. Q12994', max_length=20, verbose_name='Wikidata id')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='The larger place this one lies in, e.g. Mechelen for the barracks.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.place', verbose_name='part of')),
-            ],
-            options={
-                'verbose_name': 'historical place',
-                'verbose_name_plural': 'historical places',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPerson',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('family_name', models.CharField(blank=True, help_text='Surname as usually written; leave empty if unknown.', max_length=150, verbose_name='family name')),
-                ('given_names', models.CharField(blank=True, help_text='First names.', max_length=150, verbose_name='given names')),
-                ('name_prefix', models.CharField(blank=True, help_text="'Father', 'Queen', 'Abbé', 'Dr'... shown before the name.", max_length=60, verbose_name='title or prefix')),
-                ('gender', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='gender')),
-                ('birth_edtf', models.CharField(blank=True, help_text='e.g. 1921-09-06, or 1918 when only the year is known.', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='birth date (EDTF)')),
-                ('death_edtf', models.CharField(blank=True, help_text='e.g. 2022-05-31; 1945-04 for April 1945.', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='death date (EDTF)')),
-                ('birth_earliest', models.DateField(blank=True, editable=False, null=True)),
-                ('birth_latest', models.DateField(blank=True, db_index=True, editable=False, null=True)),
-                ('death_earliest', models.DateField(blank=True, editable=False, null=True)),
-                ('death_latest', models.DateField(blank=True, editable=False, null=True)),
-                ('is_living', models.CharField(choices=[('yes', 'Living'), ('no', 'Deceased'), ('unknown', 'Unknown')], default='unknown', help_text='Unknown counts as living unless a death date is known or the birth was more than 110 years ago. A living person is public only with consent.', max_length=10, verbose_name='living?')),
-                ('consent_to_publish', models.BooleanField(default=False, help_text='Tick only when the person (or their representative) agreed in writing to publication. Keep the agreement on file.', verbose_name='consent to publish online')),
-                ('biography', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', verbose_name='biography')),
-                ('biography_en', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', null=True, verbose_name='biography')),
-                ('biography_fr', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', null=True, verbose_name='biography')),
-                ('biography_nl', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', null=True, verbose_name='biography')),
-                ('biography_de', models.TextField(blank=True, help_text='A short life in your own words; every statement cited.', null=True, verbose_name='biography')),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, verbose_name='Wikidata id')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('birth_place', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.place', verbose_name='place of birth')),
-                ('death_place', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.place', verbose_name='place of death')),
-            ],
-            options={
-                'verbose_name': 'historical person',
-                'verbose_name_plural': 'historical people',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalFigure',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('label', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, verbose_name='label')),
-                ('label_en', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, null=True, verbose_name='label')),
-                ('label_fr', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, null=True, verbose_name='label')),
-                ('label_nl', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, null=True, verbose_name='label')),
-                ('label_de', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, null=True, verbose_name='label')),
-                ('measure', models.SlugField(help_text="Code shared by every figure that answers the same question, e.g. 'mechelen-deported-jews'. Different sources, different values, same code.", max_length=100, verbose_name='measure')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='value')),
-                ('value_high', models.DecimalField(blank=True, decimal_places=2, help_text='For a range such as 86-140, the higher number.', max_digits=14, null=True, verbose_name='upper value')),
-                ('qualifier', models.CharField(choices=[('exact', 'exactly'), ('about', 'about'), ('at_least', 'at least'), ('more_than', 'more than'), ('up_to', 'up to')], default='exact', max_length=10, verbose_name='qualifier')),
-                ('unit', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, verbose_name='unit')),
-                ('unit_en', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, null=True, verbose_name='unit')),
-                ('unit_fr', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, null=True, verbose_name='unit')),
-                ('unit_nl', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, null=True, verbose_name='unit')),
-                ('unit_de', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, null=True, verbose_name='unit')),
-                ('scope_period', models.CharField(blank=True, help_text='The period the number covers, in words or EDTF: 1942-08/1944-07.', max_length=100, verbose_name='period covered')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('note_en', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('note_fr', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('note_nl', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('note_de', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scope_place', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.place', verbose_name='place')),
-            ],
-            options={
-                'verbose_name': 'historical figure',
-                'verbose_name_plural': 'historical figures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Figure',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('label', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, verbose_name='label')),
-                ('label_en', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, null=True, verbose_name='label')),
-                ('label_fr', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, null=True, verbose_name='label')),
-                ('label_nl', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, null=True, verbose_name='label')),
-                ('label_de', models.CharField(help_text="e.g. 'Jews deported from Mechelen'.", max_length=255, null=True, verbose_name='label')),
-                ('measure', models.SlugField(help_text="Code shared by every figure that answers the same question, e.g. 'mechelen-deported-jews'. Different sources, different values, same code.", max_length=100, verbose_name='measure')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='value')),
-                ('value_high', models.DecimalField(blank=True, decimal_places=2, help_text='For a range such as 86-140, the higher number.', max_digits=14, null=True, verbose_name='upper value')),
-                ('qualifier', models.CharField(choices=[('exact', 'exactly'), ('about', 'about'), ('at_least', 'at least'), ('more_than', 'more than'), ('up_to', 'up to')], default='exact', max_length=10, verbose_name='qualifier')),
-                ('unit', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, verbose_name='unit')),
-                ('unit_en', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, null=True, verbose_name='unit')),
-                ('unit_fr', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, null=True, verbose_name='unit')),
-                ('unit_nl', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, null=True, verbose_name='unit')),
-                ('unit_de', models.CharField(help_text='What is counted: people, children, copies...', max_length=100, null=True, verbose_name='unit')),
-                ('scope_period', models.CharField(blank=True, help_text='The period the number covers, in words or EDTF: 1942-08/1944-07.', max_length=100, verbose_name='period covered')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('note_en', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('note_fr', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('note_nl', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('note_de', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('scope_place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='archive.place', verbose_name='place')),
-            ],
-            options={
-                'verbose_name': 'figure',
-                'verbose_name_plural': 'figures',
-                'ordering': ['measure', 'value'],
-                'permissions': [('review_figure', "Can review and edit others' figure records"), ('publish_figure', 'Can publish and withdraw figure records')],
-            },
-        ),
-        migrations.AddField(
-            model_name='event',
-            name='places',
-            field=models.ManyToManyField(blank=True, related_name='events', to='archive.place', verbose_name='places'),
-        ),
-        migrations.CreateModel(
-            name='Recognition',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('title', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.", max_length=255, null=True, verbose_name='title')),
-                ('file_number', models.CharField(blank=True, help_text='As on the file, e.g. 1361. Leave empty when no source gives it.', max_length=40, null=True, unique=True, verbose_name='Yad Vashem file number')),
-                ('country_code', models.CharField(db_index=True, default='BE', help_text='Two-letter ISO code of the country in which the rescue happened.', max_length=2, verbose_name='country')),
-                ('story', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', verbose_name='story')),
-                ('story_en', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', null=True, verbose_name='story')),
-                ('story_fr', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', null=True, verbose_name='story')),
-                ('story_nl', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', null=True, verbose_name='story')),
-                ('story_de', models.TextField(blank=True, help_text='What the rescuers did, in your own words; every statement cited.', null=True, verbose_name='story')),
-                ('ceremony', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recognitions', to='archive.event', verbose_name='ceremony')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('places', models.ManyToManyField(blank=True, related_name='recognitions', to='archive.place', verbose_name='places of rescue')),
-            ],
-            options={
-                'verbose_name': 'recognition',
-                'verbose_name_plural': 'recognitions',
-                'ordering': ['title'],
-                'permissions': [('review_recognition', "Can review and edit others' recognition records"), ('publish_recognition', 'Can publish and withdraw recognition records')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalRescuer',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name_as_listed', models.CharField(blank=True, help_text='The name exactly as the Yad Vashem file gives it.', max_length=255, verbose_name='name as listed')),
-                ('relation', models.CharField(blank=True, help_text="e.g. 'daughter of Joseph Celis', 'housekeeper'.", max_length=200, verbose_name='relation in the file')),
-                ('posthumous', models.BooleanField(default=False, verbose_name='recognised posthumously')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.person', verbose_name='person')),
-                ('recognition', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.recognition', verbose_name='recognition')),
-            ],
-            options={
-                'verbose_name': 'historical rescuer',
-                'verbose_name_plural': 'historical rescuers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalRescuedPerson',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name_as_listed', models.CharField(blank=True, help_text="e.g. 'Regine Rotenberg' or 'about 300 children'.", max_length=255, verbose_name='name or description')),
-                ('period_edtf', models.CharField(blank=True, max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='period (EDTF)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty when the person is not named; describe them below.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.person', verbose_name='person')),
-                ('place', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.place', verbose_name='where hidden')),
-                ('recognition', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.recognition', verbose_name='recognition')),
-            ],
-            options={
-                'verbose_name': 'historical rescued person',
-                'verbose_name_plural': 'historical rescued people',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Rendition',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spec', models.CharField(help_text='e.g. fill-400x300', max_length=40, verbose_name='spec')),
-                ('format', models.CharField(max_length=10, verbose_name='format')),
-                ('file', models.FileField(max_length=255, storage=archive.storage.AliasedStorage('default'), upload_to='renditions/', verbose_name='file')),
-                ('width', models.PositiveIntegerField(verbose_name='width')),
-                ('height', models.PositiveIntegerField(verbose_name='height')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('image', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='renditions', to='archive.image', verbose_name='image')),
-            ],
-            options={
-                'verbose_name': 'rendition',
-                'verbose_name_plural': 'renditions',
-            },
-        ),
-        migrations.CreateModel(
-            name='Rescuer',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_as_listed', models.CharField(blank=True, help_text='The name exactly as the Yad Vashem file gives it.', max_length=255, verbose_name='name as listed')),
-                ('relation', models.CharField(blank=True, help_text="e.g. 'daughter of Joseph Celis', 'housekeeper'.", max_length=200, verbose_name='relation in the file')),
-                ('posthumous', models.BooleanField(default=False, verbose_name='recognised posthumously')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rescuer_of', to='archive.person', verbose_name='person')),
-                ('recognition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rescuers', to='archive.recognition', verbose_name='recognition')),
-            ],
-            options={
-                'verbose_name': 'rescuer',
-                'verbose_name_plural': 'rescuers',
-                'ordering': ['position', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Source',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('title', models.CharField(help_text="The source's own title, in its own language; not translated.", max_length=500, verbose_name='title')),
-                ('kind', models.CharField(choices=[('article-newspaper', 'Newspaper article'), ('article-magazine', 'Magazine article'), ('article-journal', 'Journal article'), ('book', 'Book'), ('chapter', 'Book chapter'), ('document', 'Document'), ('legislation', 'Decree or ordinance'), ('letter', 'Letter'), ('manuscript', 'Manuscript or diary'), ('interview', 'Interview'), ('webpage', 'Web page'), ('entry-encyclopedia', 'Encyclopaedia entry'), ('dataset', 'Data set')], default='webpage', max_length=24, verbose_name='kind')),
-                ('creators', models.TextField(blank=True, help_text="One per line: 'Family, Given' for a person, or an organisation's name. Leave empty when the source names no author.", verbose_name='authors')),
-                ('container_title', models.CharField(blank=True, help_text='Newspaper, journal, book or web site the source appeared in.', max_length=300, verbose_name='published in')),
-                ('publisher', models.CharField(blank=True, max_length=300, verbose_name='publisher')),
-                ('holding_institution', models.CharField(blank=True, help_text='Archive or library that keeps the original.', max_length=300, verbose_name='holding institution')),
-                ('reference_code', models.CharField(blank=True, help_text='Shelf mark, call number or file number at the institution.', max_length=200, verbose_name='reference code')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='web address')),
-                ('accessed', models.DateField(blank=True, help_text='When the page was read.', null=True, verbose_name='accessed on')),
-                ('language', models.CharField(blank=True, help_text="BCP 47 code of the source's language: en, fr, nl, de...", max_length=35, verbose_name='language')),
-                ('description', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', verbose_name='description')),
-                ('description_en', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', null=True, verbose_name='description')),
-                ('description_nl', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', null=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, help_text='What the source is and how reliable it is, in your own words.', null=True, verbose_name='description')),
-                ('file', models.FileField(blank=True, help_text='A PDF or a scan of the source. Kept private unless published.', storage=archive.storage.AliasedStorage('private'), upload_to='sources/', verbose_name='file')),
-                ('file_sha256', models.CharField(blank=True, db_index=True, editable=False, max_length=64, verbose_name='SHA-256')),
-                ('transcription', models.TextField(blank=True, help_text='The text of the source, if typed.', verbose_name='transcription')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-            ],
-            options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['title'],
-                'permissions': [('review_source', "Can review and edit others' source records"), ('publish_source', 'Can publish and withdraw source records')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalCitation',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='record id')),
-                ('field_name', models.CharField(blank=True, help_text="Optional: the field this source supports (e.g. 'date_edtf' or 'story'). Leave empty when it supports the record as a whole.", max_length=64, verbose_name='field')),
-                ('locator', models.CharField(blank=True, help_text="Where in the source: 'p. 12', 'fol. 3r', '00:14:05', 'section 2'.", max_length=200, verbose_name='locator')),
-                ('quotation', models.TextField(blank=True, help_text='A short passage of the source, copied exactly. Shown in quotation marks and always attributed to the source.', verbose_name='quotation')),
-                ('note', models.TextField(blank=True, help_text='What this source says that others do not, e.g. a differing year.', verbose_name='note')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('content_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contenttypes.contenttype', verbose_name='record type')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.source', verbose_name='source')),
-            ],
-            options={
-                'verbose_name': 'historical citation',
-                'verbose_name_plural': 'historical citations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Citation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='record id')),
-                ('field_name', models.CharField(blank=True, help_text="Optional: the field this source supports (e.g. 'date_edtf' or 'story'). Leave empty when it supports the record as a whole.", max_length=64, verbose_name='field')),
-                ('locator', models.CharField(blank=True, help_text="Where in the source: 'p. 12', 'fol. 3r', '00:14:05', 'section 2'.", max_length=200, verbose_name='locator')),
-                ('quotation', models.TextField(blank=True, help_text='A short passage of the source, copied exactly. Shown in quotation marks and always attributed to the source.', verbose_name='quotation')),
-                ('note', models.TextField(blank=True, help_text='What this source says that others do not, e.g. a differing year.', verbose_name='note')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='record type')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations_made', to='archive.source', verbose_name='source')),
-            ],
-            options={
-                'verbose_name': 'citation',
-                'verbose_name_plural': 'citations',
-                'ordering': ['position', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Term',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('vocabulary', models.CharField(choices=[('subject', 'Subject'), ('role', 'Role of a person'), ('help_type', 'Kind of help'), ('keyword', 'Keyword')], help_text='Which list this term belongs to.', max_length=20, verbose_name='vocabulary')),
-                ('slug', models.SlugField(help_text='Short stable code used in web addresses and API filters.', max_length=100, verbose_name='code')),
-                ('label', models.CharField(help_text='The term as readers see it.', max_length=200, verbose_name='label')),
-                ('label_en', models.CharField(help_text='The term as readers see it.', max_length=200, null=True, verbose_name='label')),
-                ('label_fr', models.CharField(help_text='The term as readers see it.', max_length=200, null=True, verbose_name='label')),
-                ('label_nl', models.CharField(help_text='The term as readers see it.', max_length=200, null=True, verbose_name='label')),
-                ('label_de', models.CharField(help_text='The term as readers see it.', max_length=200, null=True, verbose_name='label')),
-                ('definition', models.TextField(blank=True, help_text='What the term covers, in a sentence.', verbose_name='definition')),
-                ('definition_en', models.TextField(blank=True, help_text='What the term covers, in a sentence.', null=True, verbose_name='definition')),
-                ('definition_fr', models.TextField(blank=True, help_text='What the term covers, in a sentence.', null=True, verbose_name='definition')),
-                ('definition_nl', models.TextField(blank=True, help_text='What the term covers, in a sentence.', null=True, verbose_name='definition')),
-                ('definition_de', models.TextField(blank=True, help_text='What the term covers, in a sentence.', null=True, verbose_name='definition')),
-                ('external_uri', models.URLField(blank=True, help_text='The same concept in a shared vocabulary (Getty AAT, Wikidata).', verbose_name='external URI')),
-                ('broader', models.ForeignKey(blank=True, help_text='The more general term this one falls under, if any.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='narrower', to='archive.term', verbose_name='broader term')),
-            ],
-            options={
-                'verbose_name': 'term',
-                'verbose_name_plural': 'terms',
-                'ordering': ['vocabulary', 'label'],
-            },
-        ),
-        migrations.CreateModel(
-            name='RescuedPerson',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_as_listed', models.CharField(blank=True, help_text="e.g. 'Regine Rotenberg' or 'about 300 children'.", max_length=255, verbose_name='name or description')),
-                ('period_edtf', models.CharField(blank=True, max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='period (EDTF)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('person', models.ForeignKey(blank=True, help_text='Leave empty when the person is not named; describe them below.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rescued_in', to='archive.person', verbose_name='person')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='archive.place', verbose_name='where hidden')),
-                ('recognition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rescued', to='archive.recognition', verbose_name='recognition')),
-                ('help_kinds', models.ManyToManyField(blank=True, limit_choices_to={'vocabulary': 'help_type'}, related_name='+', to='archive.term', verbose_name='kinds of help')),
-            ],
-            options={
-                'verbose_name': 'rescued person',
-                'verbose_name_plural': 'rescued people',
-                'ordering': ['position', 'id'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["organisation", "person"],
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='roles',
-            field=models.ManyToManyField(blank=True, help_text='Rescuer, rescued, resistance member, deportee, witness, official...', limit_choices_to={'vocabulary': 'role'}, related_name='people', to='archive.term', verbose_name='roles'),
+            model_name="image",
+            name="depicted_people",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="images",
+                to="archive.person",
+                verbose_name="people shown",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalTerm',
+            name="HistoricalNameVariant",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('vocabulary', models.CharField(choices=[('subject', 'Subject'), ('role', 'Role of a person'), ('help_type', 'Kind of help'), ('keyword', 'Keyword')], help_text='Which list this term belongs to.', max_length=20, verbose_name='vocabulary')),
-                ('slug', models.SlugField(help_text='Short stable code used in web addresses and API filters.', max_length=100, verbose_name='code')),
-                ('label', models.CharField(help_text='The term as readers see it.', max_length=200, verbose_name='label')),
-                ('label_en', models.CharField(help_text='The term as readers see it.', max_length=200, null=True, verbose_name='label')),
-                ('label_fr', models.CharField(help_text='The term as readers see it.', max_length=200, null=True, verbose_name='label')),
-                ('label_nl', models.CharField(help_text='The term as readers see it.', max_length=200, null=True, verbose_name='label')),
-                ('label_de', models.CharField(help_text='The term as readers see it.', max_length=200, null=True, verbose_name='label')),
-                ('definition', models.TextField(blank=True, help_text='What the term covers, in a sentence.', verbose_name='definition')),
-                ('definition_en', models.TextField(blank=True, help_text='What the term covers, in a sentence.', null=True, verbose_name='definition')),
-                ('definition_fr', models.TextField(blank=True, help_text='What the term covers, in a sentence.', null=True, verbose_name='definition')),
-                ('definition_nl', models.TextField(blank=True, help_text='What the term covers, in a sentence.', null=True, verbose_name='definition')),
-                ('definition_de', models.TextField(blank=True, help_text='What the term covers, in a sentence.', null=True, verbose_name='definition')),
-                ('external_uri', models.URLField(blank=True, help_text='The same concept in a shared vocabulary (Getty AAT, Wikidata).', verbose_name='external URI')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('broader', models.ForeignKey(blank=True, db_constraint=False, help_text='The more general term this one falls under, if any.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.term', verbose_name='broader term')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("birth", "Birth name"),
+                            ("maiden", "Maiden name"),
+                            ("married", "Married name"),
+                            ("underground", "Underground or war name"),
+                            ("alias", "Alias or false identity"),
+                            ("religious", "Religious name"),
+                            ("spelling", "Other spelling"),
+                        ],
+                        default="spelling",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where this form is used, e.g. 'Yad Vashem file name'.",
+                        max_length=255,
+                        verbose_name="note",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical term',
-                'verbose_name_plural': 'historical terms',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical name variant",
+                "verbose_name_plural": "historical name variants",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Testimony',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identifier used by the API and in citations; never changes.', unique=True, verbose_name='public identifier')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.", max_length=200, unique=True, verbose_name='slug')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.", max_length=16, verbose_name='status')),
-                ('access', models.CharField(choices=[('public', 'Public'), ('exhibition', 'Exhibition clients only'), ('staff', 'Staff only')], db_index=True, default='public', help_text='Who may see the record once published: everyone, only authorised exhibition apps, or only staff.', max_length=16, verbose_name='access')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published.', null=True, verbose_name='published at')),
-                ('embargo_until', models.DateField(blank=True, db_index=True, help_text='Keep the record hidden until this date, even when published.', null=True, verbose_name='embargo until')),
-                ('content_warning', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", verbose_name='content warning')),
-                ('content_warning_en', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_fr', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_nl', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('content_warning_de', models.TextField(blank=True, help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'", null=True, verbose_name='content warning')),
-                ('is_synthetic', models.BooleanField(db_index=True, default=False, editable=False, help_text='Generated for load tests; not real history. Never in the demo.', verbose_name='synthetic')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('date_edtf', models.CharField(blank=True, help_text='Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).', max_length=100, validators=[archive.models.base.validate_edtf_field], verbose_name='date (EDTF)')),
-                ('date_display', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, verbose_name='date as shown')),
-                ('date_display_en', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_fr', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_nl', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_display_de', models.CharField(blank=True, help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.", max_length=120, null=True, verbose_name='date as shown')),
-                ('date_earliest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='earliest date')),
-                ('date_latest', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='latest date')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('summary', models.TextField(blank=True, help_text='What the witness tells, in your own words.', verbose_name='summary')),
-                ('summary_en', models.TextField(blank=True, help_text='What the witness tells, in your own words.', null=True, verbose_name='summary')),
-                ('summary_fr', models.TextField(blank=True, help_text='What the witness tells, in your own words.', null=True, verbose_name='summary')),
-                ('summary_nl', models.TextField(blank=True, help_text='What the witness tells, in your own words.', null=True, verbose_name='summary')),
-                ('summary_de', models.TextField(blank=True, help_text='What the witness tells, in your own words.', null=True, verbose_name='summary')),
-                ('kind', models.CharField(choices=[('written', 'Written statement'), ('audio', 'Audio recording'), ('video', 'Video recording'), ('letter', 'Letter'), ('diary', 'Diary')], max_length=10, verbose_name='kind')),
-                ('languages', models.CharField(blank=True, help_text='Languages spoken or written, as codes separated by commas: fr, nl.', max_length=100, verbose_name='languages')),
-                ('duration_seconds', models.PositiveIntegerField(blank=True, null=True, verbose_name='duration (seconds)')),
-                ('media_file', models.FileField(blank=True, storage=archive.storage.AliasedStorage('private'), upload_to='testimonies/', verbose_name='media file')),
-                ('media_url', models.URLField(blank=True, help_text='Where the recording or text is held online, if elsewhere.', max_length=1000, verbose_name='media web address')),
-                ('holding_institution', models.CharField(blank=True, max_length=300, verbose_name='holding institution')),
-                ('external_id', models.CharField(blank=True, help_text="The testimony's number at the holding institution.", max_length=200, verbose_name='external identifier')),
-                ('consent_basis', models.CharField(choices=[('consent', 'Consent of the witness'), ('heir', 'Consent of the heirs'), ('published', 'Already published by the witness or a source'), ('archival', 'Archiving in the public interest')], default='consent', max_length=12, verbose_name='lawful basis')),
-                ('consent_scope', models.CharField(choices=[('online', 'Online and in exhibitions'), ('exhibition', 'In exhibitions only'), ('research', 'Research on request only')], default='research', help_text='Where the testimony may be shown. Research-only is never shown.', max_length=12, verbose_name='consent scope')),
-                ('consent_withdrawn_on', models.DateField(blank=True, help_text='When the witness withdrew consent; the testimony is hidden at once.', null=True, verbose_name='consent withdrawn on')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='testimonies', to='archive.place', verbose_name='where it was given')),
-                ('witness', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='testimonies', to='archive.person', verbose_name='witness')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 'founder', 'editor', 'head of the children's section'.",
+                        max_length=200,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "period_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 1942-09/1944-09",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="period (EDTF)",
+                    ),
+                ),
+                (
+                    "period_earliest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "period_latest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'testimony',
-                'verbose_name_plural': 'testimonies',
-                'ordering': ['title'],
-                'permissions': [('review_testimony', "Can review and edit others' testimony records"), ('publish_testimony', 'Can publish and withdraw testimony records')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalTranscript',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('language', models.CharField(help_text='e.g. fr', max_length=35, verbose_name='language')),
-                ('is_translation', models.BooleanField(default=False, verbose_name='translation')),
-                ('is_redacted', models.BooleanField(default=False, help_text="Names or passages removed to protect people's privacy.", verbose_name='redacted')),
-                ('is_public', models.BooleanField(default=False, help_text='Tick when this transcript may be shown wherever the testimony is.', verbose_name='may be shown')),
-                ('text', models.TextField(verbose_name='text')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('testimony', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.testimony', verbose_name='testimony')),
-            ],
-            options={
-                'verbose_name': 'historical transcript',
-                'verbose_name_plural': 'historical transcripts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalTestimonySegment',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('start_seconds', models.PositiveIntegerField(verbose_name='starts at (seconds)')),
-                ('end_seconds', models.PositiveIntegerField(verbose_name='ends at (seconds)')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('synopsis', models.TextField(blank=True, verbose_name='synopsis')),
-                ('synopsis_en', models.TextField(blank=True, null=True, verbose_name='synopsis')),
-                ('synopsis_fr', models.TextField(blank=True, null=True, verbose_name='synopsis')),
-                ('synopsis_nl', models.TextField(blank=True, null=True, verbose_name='synopsis')),
-                ('synopsis_de', models.TextField(blank=True, null=True, verbose_name='synopsis')),
-                ('is_closed', models.BooleanField(default=False, help_text='A closed segment is kept but never shown outside staff.', verbose_name='closed')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('testimony', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.testimony', verbose_name='testimony')),
-            ],
-            options={
-                'verbose_name': 'historical segment',
-                'verbose_name_plural': 'historical segments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTestimonyParticipant',
+            name="HistoricalEventParticipant",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('witness', 'Witness'), ('interviewer', 'Interviewer'), ('translator', 'Translator'), ('camera', 'Camera or sound'), ('present', 'Also present')], max_length=12, verbose_name='role')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.person', verbose_name='person')),
-                ('testimony', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='archive.testimony')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 'attacker', 'victim'.",
+                        max_length=200,
+                        verbose_name="role",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical participant',
-                'verbose_name_plural': 'historical participants',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical participant",
+                "verbose_name_plural": "historical participants",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TestimonyParticipant',
+            name="EventParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('witness', 'Witness'), ('interviewer', 'Interviewer'), ('translator', 'Translator'), ('camera', 'Camera or sound'), ('present', 'Also present')], max_length=12, verbose_name='role')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='testimony_participations', to='archive.person', verbose_name='person')),
-                ('testimony', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='archive.testimony')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 'attacker', 'victim'.",
+                        max_length=200,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="archive.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_participations",
+                        to="archive.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_participations",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participant',
-                'verbose_name_plural': 'participants',
+                "verbose_name": "participant",
+                "verbose_name_plural": "participants",
             },
         ),
         migrations.CreateModel(
-            name='TestimonySegment',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_seconds', models.PositiveIntegerField(verbose_name='starts at (seconds)')),
-                ('end_seconds', models.PositiveIntegerField(verbose_name='ends at (seconds)')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('title_en', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('title_de', models.CharField(max_length=255, null=True, verbose_name='title')),
-                ('synopsis', models.TextField(blank=True, verbose_name='synopsis')),
-                ('synopsis_en', models.TextField(blank=True, null=True, verbose_name='synopsis')),
-                ('synopsis_fr', models.TextField(blank=True, null=True, verbose_name='synopsis')),
-                ('synopsis_nl', models.TextField(blank=True, null=True, verbose_name='synopsis')),
-                ('synopsis_de', models.TextField(blank=True, null=True, verbose_name='synopsis')),
-                ('is_closed', models.BooleanField(default=False, help_text='A closed segment is kept but never shown outside staff.', verbose_name='closed')),
-                ('events', models.ManyToManyField(blank=True, related_name='segments', to='archive.event', verbose_name='events named')),
-                ('keywords', models.ManyToManyField(blank=True, related_name='segments', to='archive.term', verbose_name='keywords')),
-                ('people', models.ManyToManyField(blank=True, related_name='segments', to='archive.person', verbose_name='people named')),
-                ('places', models.ManyToManyField(blank=True, related_name='segments', to='archive.place', verbose_name='places named')),
-                ('testimony', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='segments', to='archive.testimony', verbose_name='testimony')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The usual name.", max_length=200, verbose_name="name"
+                    ),
+                ),
+                (
+                    "name_en",
+                    models.CharField(
+                        help_text="The usual name.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_fr",
+                    models.CharField(
+                        help_text="The usual name.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_nl",
+                    models.CharField(
+                        help_text="The usual name.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_de",
+                    models.CharField(
+                        help_text="The usual name.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("region", "Region or province"),
+                            ("city", "City, town or village"),
+                            ("camp", "Camp"),
+                            ("building", "Building"),
+                            ("site", "Site"),
+                        ],
+                        default="city",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        help_text="Decimal degrees north (WGS 84), as given by the cited source.",
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        help_text="Decimal degrees east (WGS 84).",
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "country_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Two-letter ISO code of the present-day country, e.g. BE.",
+                        max_length=2,
+                        verbose_name="country code",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_de",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "geonames_id",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="GeoNames id"
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Q12994",
+                        max_length=20,
+                        verbose_name="Wikidata id",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The larger place this one lies in, e.g. Mechelen for the barracks.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="archive.place",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'segment',
-                'verbose_name_plural': 'segments',
-                'ordering': ['testimony', 'start_seconds'],
+                "verbose_name": "place",
+                "verbose_name_plural": "places",
+                "ordering": ["name"],
+                "permissions": [
+                    ("review_place", "Can review and edit others' place records"),
+                    ("publish_place", "Can publish and withdraw place records"),
+                ],
+            },
+        ),
+        migrations.AddField(
+            model_name="person",
+            name="birth_place",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="births",
+                to="archive.place",
+                verbose_name="place of birth",
+            ),
+        ),
+        migrations.AddField(
+            model_name="person",
+            name="death_place",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="deaths",
+                to="archive.place",
+                verbose_name="place of death",
+            ),
+        ),
+        migrations.AddField(
+            model_name="organisation",
+            name="places",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Where it was based or active.",
+                related_name="organisations",
+                to="archive.place",
+                verbose_name="places",
+            ),
+        ),
+        migrations.AddField(
+            model_name="image",
+            name="depicted_places",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="images",
+                to="archive.place",
+                verbose_name="places shown",
+            ),
+        ),
+        migrations.CreateModel(
+            name="HistoricalTestimony",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("written", "Written statement"),
+                            ("audio", "Audio recording"),
+                            ("video", "Video recording"),
+                            ("letter", "Letter"),
+                            ("diary", "Diary"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.CharField(
+                        blank=True,
+                        help_text="Languages spoken or written, as codes separated by commas: fr, nl.",
+                        max_length=100,
+                        verbose_name="languages",
+                    ),
+                ),
+                (
+                    "duration_seconds",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="duration (seconds)"
+                    ),
+                ),
+                (
+                    "media_file",
+                    models.TextField(
+                        blank=True, max_length=100, verbose_name="media file"
+                    ),
+                ),
+                (
+                    "media_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where the recording or text is held online, if elsewhere.",
+                        max_length=1000,
+                        verbose_name="media web address",
+                    ),
+                ),
+                (
+                    "holding_institution",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="holding institution"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The testimony's number at the holding institution.",
+                        max_length=200,
+                        verbose_name="external identifier",
+                    ),
+                ),
+                (
+                    "consent_basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "Consent of the witness"),
+                            ("heir", "Consent of the heirs"),
+                            (
+                                "published",
+                                "Already published by the witness or a source",
+                            ),
+                            ("archival", "Archiving in the public interest"),
+                        ],
+                        default="consent",
+                        max_length=12,
+                        verbose_name="lawful basis",
+                    ),
+                ),
+                (
+                    "consent_scope",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online and in exhibitions"),
+                            ("exhibition", "In exhibitions only"),
+                            ("research", "Research on request only"),
+                        ],
+                        default="research",
+                        help_text="Where the testimony may be shown. Research-only is never shown.",
+                        max_length=12,
+                        verbose_name="consent scope",
+                    ),
+                ),
+                (
+                    "consent_withdrawn_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the witness withdrew consent; the testimony is hidden at once.",
+                        null=True,
+                        verbose_name="consent withdrawn on",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "witness",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.person",
+                        verbose_name="witness",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.place",
+                        verbose_name="where it was given",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical testimony",
+                "verbose_name_plural": "historical testimonies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPlace",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The usual name.", max_length=200, verbose_name="name"
+                    ),
+                ),
+                (
+                    "name_en",
+                    models.CharField(
+                        help_text="The usual name.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_fr",
+                    models.CharField(
+                        help_text="The usual name.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_nl",
+                    models.CharField(
+                        help_text="The usual name.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_de",
+                    models.CharField(
+                        help_text="The usual name.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("region", "Region or province"),
+                            ("city", "City, town or village"),
+                            ("camp", "Camp"),
+                            ("building", "Building"),
+                            ("site", "Site"),
+                        ],
+                        default="city",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        help_text="Decimal degrees north (WGS 84), as given by the cited source.",
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        help_text="Decimal degrees east (WGS 84).",
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "country_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Two-letter ISO code of the present-day country, e.g. BE.",
+                        max_length=2,
+                        verbose_name="country code",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_de",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "geonames_id",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="GeoNames id"
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Q12994",
+                        max_length=20,
+                        verbose_name="Wikidata id",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The larger place this one lies in, e.g. Mechelen for the barracks.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.place",
+                        verbose_name="part of",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical place",
+                "verbose_name_plural": "historical places",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPerson",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "family_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Surname as usually written; leave empty if unknown.",
+                        max_length=150,
+                        verbose_name="family name",
+                    ),
+                ),
+                (
+                    "given_names",
+                    models.CharField(
+                        blank=True,
+                        help_text="First names.",
+                        max_length=150,
+                        verbose_name="given names",
+                    ),
+                ),
+                (
+                    "name_prefix",
+                    models.CharField(
+                        blank=True,
+                        help_text="'Father', 'Queen', 'Abbé', 'Dr'... shown before the name.",
+                        max_length=60,
+                        verbose_name="title or prefix",
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "birth_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 1921-09-06, or 1918 when only the year is known.",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="birth date (EDTF)",
+                    ),
+                ),
+                (
+                    "death_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 2022-05-31; 1945-04 for April 1945.",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="death date (EDTF)",
+                    ),
+                ),
+                (
+                    "birth_earliest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "birth_latest",
+                    models.DateField(
+                        blank=True, db_index=True, editable=False, null=True
+                    ),
+                ),
+                (
+                    "death_earliest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "death_latest",
+                    models.DateField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "is_living",
+                    models.CharField(
+                        choices=[
+                            ("yes", "Living"),
+                            ("no", "Deceased"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        help_text="Unknown counts as living unless a death date is known or the birth was more than 110 years ago. A living person is public only with consent.",
+                        max_length=10,
+                        verbose_name="living?",
+                    ),
+                ),
+                (
+                    "consent_to_publish",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick only when the person (or their representative) agreed in writing to publication. Keep the agreement on file.",
+                        verbose_name="consent to publish online",
+                    ),
+                ),
+                (
+                    "biography",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "biography_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "biography_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "biography_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "biography_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short life in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="biography",
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="Wikidata id"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "birth_place",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.place",
+                        verbose_name="place of birth",
+                    ),
+                ),
+                (
+                    "death_place",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.place",
+                        verbose_name="place of death",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical person",
+                "verbose_name_plural": "historical people",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalFigure",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        verbose_name="updated at",
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_en",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_fr",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_nl",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_de",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.SlugField(
+                        help_text="Code shared by every figure that answers the same question, e.g. 'mechelen-deported-jews'. Different sources, different values, same code.",
+                        max_length=100,
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="value"
+                    ),
+                ),
+                (
+                    "value_high",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="For a range such as 86-140, the higher number.",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="upper value",
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        choices=[
+                            ("exact", "exactly"),
+                            ("about", "about"),
+                            ("at_least", "at least"),
+                            ("more_than", "more than"),
+                            ("up_to", "up to"),
+                        ],
+                        default="exact",
+                        max_length=10,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "unit_en",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        null=True,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "unit_fr",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        null=True,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "unit_nl",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        null=True,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "unit_de",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        null=True,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "scope_period",
+                    models.CharField(
+                        blank=True,
+                        help_text="The period the number covers, in words or EDTF: 1942-08/1944-07.",
+                        max_length=100,
+                        verbose_name="period covered",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "note_en",
+                    models.TextField(blank=True, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_fr",
+                    models.TextField(blank=True, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_nl",
+                    models.TextField(blank=True, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_de",
+                    models.TextField(blank=True, null=True, verbose_name="note"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scope_place",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.place",
+                        verbose_name="place",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical figure",
+                "verbose_name_plural": "historical figures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Figure",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_en",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_fr",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_nl",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_de",
+                    models.CharField(
+                        help_text="e.g. 'Jews deported from Mechelen'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.SlugField(
+                        help_text="Code shared by every figure that answers the same question, e.g. 'mechelen-deported-jews'. Different sources, different values, same code.",
+                        max_length=100,
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="value"
+                    ),
+                ),
+                (
+                    "value_high",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="For a range such as 86-140, the higher number.",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="upper value",
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        choices=[
+                            ("exact", "exactly"),
+                            ("about", "about"),
+                            ("at_least", "at least"),
+                            ("more_than", "more than"),
+                            ("up_to", "up to"),
+                        ],
+                        default="exact",
+                        max_length=10,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "unit_en",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        null=True,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "unit_fr",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        null=True,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "unit_nl",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        null=True,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "unit_de",
+                    models.CharField(
+                        help_text="What is counted: people, children, copies...",
+                        max_length=100,
+                        null=True,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "scope_period",
+                    models.CharField(
+                        blank=True,
+                        help_text="The period the number covers, in words or EDTF: 1942-08/1944-07.",
+                        max_length=100,
+                        verbose_name="period covered",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "note_en",
+                    models.TextField(blank=True, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_fr",
+                    models.TextField(blank=True, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_nl",
+                    models.TextField(blank=True, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_de",
+                    models.TextField(blank=True, null=True, verbose_name="note"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "scope_place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="figures",
+                        to="archive.place",
+                        verbose_name="place",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "figure",
+                "verbose_name_plural": "figures",
+                "ordering": ["measure", "value"],
+                "permissions": [
+                    ("review_figure", "Can review and edit others' figure records"),
+                    ("publish_figure", "Can publish and withdraw figure records"),
+                ],
+            },
+        ),
+        migrations.AddField(
+            model_name="event",
+            name="places",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="events",
+                to="archive.place",
+                verbose_name="places",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Recognition",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "title_en",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "title_de",
+                    models.CharField(
+                        help_text="Usually the rescuers' names, e.g. 'Georges and Germaine Fonsny'.",
+                        max_length=255,
+                        null=True,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "file_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="As on the file, e.g. 1361. Leave empty when no source gives it.",
+                        max_length=40,
+                        null=True,
+                        unique=True,
+                        verbose_name="Yad Vashem file number",
+                    ),
+                ),
+                (
+                    "country_code",
+                    models.CharField(
+                        db_index=True,
+                        default="BE",
+                        help_text="Two-letter ISO code of the country in which the rescue happened.",
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "story",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        verbose_name="story",
+                    ),
+                ),
+                (
+                    "story_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="story",
+                    ),
+                ),
+                (
+                    "story_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="story",
+                    ),
+                ),
+                (
+                    "story_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="story",
+                    ),
+                ),
+                (
+                    "story_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the rescuers did, in your own words; every statement cited.",
+                        null=True,
+                        verbose_name="story",
+                    ),
+                ),
+                (
+                    "ceremony",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="recognitions",
+                        to="archive.event",
+                        verbose_name="ceremony",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "places",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="recognitions",
+                        to="archive.place",
+                        verbose_name="places of rescue",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "recognition",
+                "verbose_name_plural": "recognitions",
+                "ordering": ["title"],
+                "permissions": [
+                    (
+                        "review_recognition",
+                        "Can review and edit others' recognition records",
+                    ),
+                    (
+                        "publish_recognition",
+                        "Can publish and withdraw recognition records",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Transcript',
+            name="HistoricalRescuer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(help_text='e.g. fr', max_length=35, verbose_name='language')),
-                ('is_translation', models.BooleanField(default=False, verbose_name='translation')),
-                ('is_redacted', models.BooleanField(default=False, help_text="Names or passages removed to protect people's privacy.", verbose_name='redacted')),
-                ('is_public', models.BooleanField(default=False, help_text='Tick when this transcript may be shown wherever the testimony is.', verbose_name='may be shown')),
-                ('text', models.TextField(verbose_name='text')),
-                ('testimony', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transcripts', to='archive.testimony', verbose_name='testimony')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name_as_listed",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name exactly as the Yad Vashem file gives it.",
+                        max_length=255,
+                        verbose_name="name as listed",
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 'daughter of Joseph Celis', 'housekeeper'.",
+                        max_length=200,
+                        verbose_name="relation in the file",
+                    ),
+                ),
+                (
+                    "posthumous",
+                    models.BooleanField(
+                        default=False, verbose_name="recognised posthumously"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "recognition",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.recognition",
+                        verbose_name="recognition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transcript',
-                'verbose_name_plural': 'transcripts',
-                'ordering': ['testimony', 'language'],
+                "verbose_name": "historical rescuer",
+                "verbose_name_plural": "historical rescuers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalRescuedPerson",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name_as_listed",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 'Regine Rotenberg' or 'about 300 children'.",
+                        max_length=255,
+                        verbose_name="name or description",
+                    ),
+                ),
+                (
+                    "period_edtf",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="period (EDTF)",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Leave empty when the person is not named; describe them below.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.place",
+                        verbose_name="where hidden",
+                    ),
+                ),
+                (
+                    "recognition",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.recognition",
+                        verbose_name="recognition",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical rescued person",
+                "verbose_name_plural": "historical rescued people",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Rendition",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "spec",
+                    models.CharField(
+                        help_text="e.g. fill-400x300",
+                        max_length=40,
+                        verbose_name="spec",
+                    ),
+                ),
+                ("format", models.CharField(max_length=10, verbose_name="format")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        storage=archive.storage.AliasedStorage("default"),
+                        upload_to="renditions/",
+                        verbose_name="file",
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(verbose_name="width")),
+                ("height", models.PositiveIntegerField(verbose_name="height")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "image",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="renditions",
+                        to="archive.image",
+                        verbose_name="image",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "rendition",
+                "verbose_name_plural": "renditions",
             },
         ),
         migrations.CreateModel(
-            name='ExhibitionItem',
+            name="Rescuer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='record id')),
-                ('caption', models.TextField(blank=True, help_text='Optional text shown with the record here.', verbose_name='caption')),
-                ('caption_en', models.TextField(blank=True, help_text='Optional text shown with the record here.', null=True, verbose_name='caption')),
-                ('caption_fr', models.TextField(blank=True, help_text='Optional text shown with the record here.', null=True, verbose_name='caption')),
-                ('caption_nl', models.TextField(blank=True, help_text='Optional text shown with the record here.', null=True, verbose_name='caption')),
-                ('caption_de', models.TextField(blank=True, help_text='Optional text shown with the record here.', null=True, verbose_name='caption')),
-                ('content_type', models.ForeignKey(limit_choices_to=archive.models.exhibitions.exhibitable_content_types, on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='record type')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='archive.exhibitionsection', verbose_name='section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name_as_listed",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name exactly as the Yad Vashem file gives it.",
+                        max_length=255,
+                        verbose_name="name as listed",
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 'daughter of Joseph Celis', 'housekeeper'.",
+                        max_length=200,
+                        verbose_name="relation in the file",
+                    ),
+                ),
+                (
+                    "posthumous",
+                    models.BooleanField(
+                        default=False, verbose_name="recognised posthumously"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rescuer_of",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "recognition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rescuers",
+                        to="archive.recognition",
+                        verbose_name="recognition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'item',
-                'verbose_name_plural': 'items',
-                'ordering': ['section', 'position', 'id'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='archive_exh_content_86c26c_idx')],
+                "verbose_name": "rescuer",
+                "verbose_name_plural": "rescuers",
+                "ordering": ["position", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Source",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The source's own title, in its own language; not translated.",
+                        max_length=500,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("article-newspaper", "Newspaper article"),
+                            ("article-magazine", "Magazine article"),
+                            ("article-journal", "Journal article"),
+                            ("book", "Book"),
+                            ("chapter", "Book chapter"),
+                            ("document", "Document"),
+                            ("legislation", "Decree or ordinance"),
+                            ("letter", "Letter"),
+                            ("manuscript", "Manuscript or diary"),
+                            ("interview", "Interview"),
+                            ("webpage", "Web page"),
+                            ("entry-encyclopedia", "Encyclopaedia entry"),
+                            ("dataset", "Data set"),
+                        ],
+                        default="webpage",
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "creators",
+                    models.TextField(
+                        blank=True,
+                        help_text="One per line: 'Family, Given' for a person, or an organisation's name. Leave empty when the source names no author.",
+                        verbose_name="authors",
+                    ),
+                ),
+                (
+                    "container_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Newspaper, journal, book or web site the source appeared in.",
+                        max_length=300,
+                        verbose_name="published in",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="publisher"
+                    ),
+                ),
+                (
+                    "holding_institution",
+                    models.CharField(
+                        blank=True,
+                        help_text="Archive or library that keeps the original.",
+                        max_length=300,
+                        verbose_name="holding institution",
+                    ),
+                ),
+                (
+                    "reference_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shelf mark, call number or file number at the institution.",
+                        max_length=200,
+                        verbose_name="reference code",
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True, max_length=1000, verbose_name="web address"
+                    ),
+                ),
+                (
+                    "accessed",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the page was read.",
+                        null=True,
+                        verbose_name="accessed on",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        help_text="BCP 47 code of the source's language: en, fr, nl, de...",
+                        max_length=35,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the source is and how reliable it is, in your own words.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        help_text="A PDF or a scan of the source. Kept private unless published.",
+                        storage=archive.storage.AliasedStorage("private"),
+                        upload_to="sources/",
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "file_sha256",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="SHA-256",
+                    ),
+                ),
+                (
+                    "transcription",
+                    models.TextField(
+                        blank=True,
+                        help_text="The text of the source, if typed.",
+                        verbose_name="transcription",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["title"],
+                "permissions": [
+                    ("review_source", "Can review and edit others' source records"),
+                    ("publish_source", "Can publish and withdraw source records"),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalCitation",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="record id")),
+                (
+                    "field_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Optional: the field this source supports (e.g. 'date_edtf' or 'story'). Leave empty when it supports the record as a whole.",
+                        max_length=64,
+                        verbose_name="field",
+                    ),
+                ),
+                (
+                    "locator",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where in the source: 'p. 12', 'fol. 3r', '00:14:05', 'section 2'.",
+                        max_length=200,
+                        verbose_name="locator",
+                    ),
+                ),
+                (
+                    "quotation",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short passage of the source, copied exactly. Shown in quotation marks and always attributed to the source.",
+                        verbose_name="quotation",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What this source says that others do not, e.g. a differing year.",
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                        verbose_name="record type",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.source",
+                        verbose_name="source",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical citation",
+                "verbose_name_plural": "historical citations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Citation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="record id")),
+                (
+                    "field_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Optional: the field this source supports (e.g. 'date_edtf' or 'story'). Leave empty when it supports the record as a whole.",
+                        max_length=64,
+                        verbose_name="field",
+                    ),
+                ),
+                (
+                    "locator",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where in the source: 'p. 12', 'fol. 3r', '00:14:05', 'section 2'.",
+                        max_length=200,
+                        verbose_name="locator",
+                    ),
+                ),
+                (
+                    "quotation",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short passage of the source, copied exactly. Shown in quotation marks and always attributed to the source.",
+                        verbose_name="quotation",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What this source says that others do not, e.g. a differing year.",
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                        verbose_name="record type",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citations_made",
+                        to="archive.source",
+                        verbose_name="source",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "citation",
+                "verbose_name_plural": "citations",
+                "ordering": ["position", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Term",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "vocabulary",
+                    models.CharField(
+                        choices=[
+                            ("subject", "Subject"),
+                            ("role", "Role of a person"),
+                            ("help_type", "Kind of help"),
+                            ("keyword", "Keyword"),
+                        ],
+                        help_text="Which list this term belongs to.",
+                        max_length=20,
+                        verbose_name="vocabulary",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Short stable code used in web addresses and API filters.",
+                        max_length=100,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_en",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_fr",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_nl",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_de",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "definition",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "definition_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        null=True,
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "definition_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        null=True,
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "definition_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        null=True,
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "definition_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        null=True,
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "external_uri",
+                    models.URLField(
+                        blank=True,
+                        help_text="The same concept in a shared vocabulary (Getty AAT, Wikidata).",
+                        verbose_name="external URI",
+                    ),
+                ),
+                (
+                    "broader",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The more general term this one falls under, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="narrower",
+                        to="archive.term",
+                        verbose_name="broader term",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "term",
+                "verbose_name_plural": "terms",
+                "ordering": ["vocabulary", "label"],
+            },
+        ),
+        migrations.CreateModel(
+            name="RescuedPerson",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name_as_listed",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 'Regine Rotenberg' or 'about 300 children'.",
+                        max_length=255,
+                        verbose_name="name or description",
+                    ),
+                ),
+                (
+                    "period_edtf",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="period (EDTF)",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty when the person is not named; describe them below.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rescued_in",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="archive.place",
+                        verbose_name="where hidden",
+                    ),
+                ),
+                (
+                    "recognition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rescued",
+                        to="archive.recognition",
+                        verbose_name="recognition",
+                    ),
+                ),
+                (
+                    "help_kinds",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"vocabulary": "help_type"},
+                        related_name="+",
+                        to="archive.term",
+                        verbose_name="kinds of help",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "rescued person",
+                "verbose_name_plural": "rescued people",
+                "ordering": ["position", "id"],
+            },
+        ),
+        migrations.AddField(
+            model_name="person",
+            name="roles",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Rescuer, rescued, resistance member, deportee, witness, official...",
+                limit_choices_to={"vocabulary": "role"},
+                related_name="people",
+                to="archive.term",
+                verbose_name="roles",
+            ),
+        ),
+        migrations.CreateModel(
+            name="HistoricalTerm",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "vocabulary",
+                    models.CharField(
+                        choices=[
+                            ("subject", "Subject"),
+                            ("role", "Role of a person"),
+                            ("help_type", "Kind of help"),
+                            ("keyword", "Keyword"),
+                        ],
+                        help_text="Which list this term belongs to.",
+                        max_length=20,
+                        verbose_name="vocabulary",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Short stable code used in web addresses and API filters.",
+                        max_length=100,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_en",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_fr",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_nl",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "label_de",
+                    models.CharField(
+                        help_text="The term as readers see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="label",
+                    ),
+                ),
+                (
+                    "definition",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "definition_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        null=True,
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "definition_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        null=True,
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "definition_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        null=True,
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "definition_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the term covers, in a sentence.",
+                        null=True,
+                        verbose_name="definition",
+                    ),
+                ),
+                (
+                    "external_uri",
+                    models.URLField(
+                        blank=True,
+                        help_text="The same concept in a shared vocabulary (Getty AAT, Wikidata).",
+                        verbose_name="external URI",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "broader",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The more general term this one falls under, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.term",
+                        verbose_name="broader term",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical term",
+                "verbose_name_plural": "historical terms",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Testimony",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        help_text="Stable identifier used by the API and in citations; never changes.",
+                        unique=True,
+                        verbose_name="public identifier",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the record's web address. Filled in from the title when left empty; avoid changing it once published, links depend on it.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Draft: being written. In review: waiting for an editor. Published: visible to its audience. Withdrawn: taken down; the address answers 'gone'.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("exhibition", "Exhibition clients only"),
+                            ("staff", "Staff only"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        help_text="Who may see the record once published: everyone, only authorised exhibition apps, or only staff.",
+                        max_length=16,
+                        verbose_name="access",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Keep the record hidden until this date, even when published.",
+                        null=True,
+                        verbose_name="embargo until",
+                    ),
+                ),
+                (
+                    "content_warning",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "content_warning_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the record to warn readers of distressing material, for example 'This testimony describes violence against children.'",
+                        null=True,
+                        verbose_name="content warning",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        editable=False,
+                        help_text="Generated for load tests; not real history. Never in the demo.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True, db_index=True, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "date_edtf",
+                    models.CharField(
+                        blank=True,
+                        help_text="Extended Date/Time Format: 1943-04-19; 1942-08 (a month); 1942-08~ (about); 1942? (uncertain); 1942-07/1944-09 (a period); [1967,1968] (one of).",
+                        max_length=100,
+                        validators=[archive.models.base.validate_edtf_field],
+                        verbose_name="date (EDTF)",
+                    ),
+                ),
+                (
+                    "date_display",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_fr",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_display_de",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the date reads on the page, e.g. 'spring 1943'. Optional.",
+                        max_length=120,
+                        null=True,
+                        verbose_name="date as shown",
+                    ),
+                ),
+                (
+                    "date_earliest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="earliest date",
+                    ),
+                ),
+                (
+                    "date_latest",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="latest date",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the witness tells, in your own words.",
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("written", "Written statement"),
+                            ("audio", "Audio recording"),
+                            ("video", "Video recording"),
+                            ("letter", "Letter"),
+                            ("diary", "Diary"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.CharField(
+                        blank=True,
+                        help_text="Languages spoken or written, as codes separated by commas: fr, nl.",
+                        max_length=100,
+                        verbose_name="languages",
+                    ),
+                ),
+                (
+                    "duration_seconds",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="duration (seconds)"
+                    ),
+                ),
+                (
+                    "media_file",
+                    models.FileField(
+                        blank=True,
+                        storage=archive.storage.AliasedStorage("private"),
+                        upload_to="testimonies/",
+                        verbose_name="media file",
+                    ),
+                ),
+                (
+                    "media_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where the recording or text is held online, if elsewhere.",
+                        max_length=1000,
+                        verbose_name="media web address",
+                    ),
+                ),
+                (
+                    "holding_institution",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="holding institution"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The testimony's number at the holding institution.",
+                        max_length=200,
+                        verbose_name="external identifier",
+                    ),
+                ),
+                (
+                    "consent_basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "Consent of the witness"),
+                            ("heir", "Consent of the heirs"),
+                            (
+                                "published",
+                                "Already published by the witness or a source",
+                            ),
+                            ("archival", "Archiving in the public interest"),
+                        ],
+                        default="consent",
+                        max_length=12,
+                        verbose_name="lawful basis",
+                    ),
+                ),
+                (
+                    "consent_scope",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online and in exhibitions"),
+                            ("exhibition", "In exhibitions only"),
+                            ("research", "Research on request only"),
+                        ],
+                        default="research",
+                        help_text="Where the testimony may be shown. Research-only is never shown.",
+                        max_length=12,
+                        verbose_name="consent scope",
+                    ),
+                ),
+                (
+                    "consent_withdrawn_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the witness withdrew consent; the testimony is hidden at once.",
+                        null=True,
+                        verbose_name="consent withdrawn on",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="testimonies",
+                        to="archive.place",
+                        verbose_name="where it was given",
+                    ),
+                ),
+                (
+                    "witness",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="testimonies",
+                        to="archive.person",
+                        verbose_name="witness",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "testimony",
+                "verbose_name_plural": "testimonies",
+                "ordering": ["title"],
+                "permissions": [
+                    (
+                        "review_testimony",
+                        "Can review and edit others' testimony records",
+                    ),
+                    ("publish_testimony", "Can publish and withdraw testimony records"),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalTranscript",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        help_text="e.g. fr", max_length=35, verbose_name="language"
+                    ),
+                ),
+                (
+                    "is_translation",
+                    models.BooleanField(default=False, verbose_name="translation"),
+                ),
+                (
+                    "is_redacted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Names or passages removed to protect people's privacy.",
+                        verbose_name="redacted",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick when this transcript may be shown wherever the testimony is.",
+                        verbose_name="may be shown",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.testimony",
+                        verbose_name="testimony",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical transcript",
+                "verbose_name_plural": "historical transcripts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalTestimonySegment",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "start_seconds",
+                    models.PositiveIntegerField(verbose_name="starts at (seconds)"),
+                ),
+                (
+                    "end_seconds",
+                    models.PositiveIntegerField(verbose_name="ends at (seconds)"),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                ("synopsis", models.TextField(blank=True, verbose_name="synopsis")),
+                (
+                    "synopsis_en",
+                    models.TextField(blank=True, null=True, verbose_name="synopsis"),
+                ),
+                (
+                    "synopsis_fr",
+                    models.TextField(blank=True, null=True, verbose_name="synopsis"),
+                ),
+                (
+                    "synopsis_nl",
+                    models.TextField(blank=True, null=True, verbose_name="synopsis"),
+                ),
+                (
+                    "synopsis_de",
+                    models.TextField(blank=True, null=True, verbose_name="synopsis"),
+                ),
+                (
+                    "is_closed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A closed segment is kept but never shown outside staff.",
+                        verbose_name="closed",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.testimony",
+                        verbose_name="testimony",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical segment",
+                "verbose_name_plural": "historical segments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalTestimonyParticipant",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("witness", "Witness"),
+                            ("interviewer", "Interviewer"),
+                            ("translator", "Translator"),
+                            ("camera", "Camera or sound"),
+                            ("present", "Also present"),
+                        ],
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="archive.testimony",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical participant",
+                "verbose_name_plural": "historical participants",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="TestimonyParticipant",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("witness", "Witness"),
+                            ("interviewer", "Interviewer"),
+                            ("translator", "Translator"),
+                            ("camera", "Camera or sound"),
+                            ("present", "Also present"),
+                        ],
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="testimony_participations",
+                        to="archive.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="archive.testimony",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "participant",
+                "verbose_name_plural": "participants",
+            },
+        ),
+        migrations.CreateModel(
+            name="TestimonySegment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "start_seconds",
+                    models.PositiveIntegerField(verbose_name="starts at (seconds)"),
+                ),
+                (
+                    "end_seconds",
+                    models.PositiveIntegerField(verbose_name="ends at (seconds)"),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_fr",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                (
+                    "title_de",
+                    models.CharField(max_length=255, null=True, verbose_name="title"),
+                ),
+                ("synopsis", models.TextField(blank=True, verbose_name="synopsis")),
+                (
+                    "synopsis_en",
+                    models.TextField(blank=True, null=True, verbose_name="synopsis"),
+                ),
+                (
+                    "synopsis_fr",
+                    models.TextField(blank=True, null=True, verbose_name="synopsis"),
+                ),
+                (
+                    "synopsis_nl",
+                    models.TextField(blank=True, null=True, verbose_name="synopsis"),
+                ),
+                (
+                    "synopsis_de",
+                    models.TextField(blank=True, null=True, verbose_name="synopsis"),
+                ),
+                (
+                    "is_closed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A closed segment is kept but never shown outside staff.",
+                        verbose_name="closed",
+                    ),
+                ),
+                (
+                    "events",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="segments",
+                        to="archive.event",
+                        verbose_name="events named",
+                    ),
+                ),
+                (
+                    "keywords",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="segments",
+                        to="archive.term",
+                        verbose_name="keywords",
+                    ),
+                ),
+                (
+                    "people",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="segments",
+                        to="archive.person",
+                        verbose_name="people named",
+                    ),
+                ),
+                (
+                    "places",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="segments",
+                        to="archive.place",
+                        verbose_name="places named",
+                    ),
+                ),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="segments",
+                        to="archive.testimony",
+                        verbose_name="testimony",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "segment",
+                "verbose_name_plural": "segments",
+                "ordering": ["testimony", "start_seconds"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Transcript",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        help_text="e.g. fr", max_length=35, verbose_name="language"
+                    ),
+                ),
+                (
+                    "is_translation",
+                    models.BooleanField(default=False, verbose_name="translation"),
+                ),
+                (
+                    "is_redacted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Names or passages removed to protect people's privacy.",
+                        verbose_name="redacted",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick when this transcript may be shown wherever the testimony is.",
+                        verbose_name="may be shown",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transcripts",
+                        to="archive.testimony",
+                        verbose_name="testimony",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "transcript",
+                "verbose_name_plural": "transcripts",
+                "ordering": ["testimony", "language"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ExhibitionItem",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                ),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="record id")),
+                (
+                    "caption",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_fr",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_nl",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "caption_de",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional text shown with the record here.",
+                        null=True,
+                        verbose_name="caption",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        limit_choices_to=archive.models.exhibitions.exhibitable_content_types,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="contenttypes.contenttype",
+                        verbose_name="record type",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="archive.exhibitionsection",
+                        verbose_name="section",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "item",
+                "verbose_name_plural": "items",
+                "ordering": ["section", "position", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"],
+                        name="archive_exh_content_86c26c_idx",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='exhibition',
-            constraint=models.CheckConstraint(condition=models.Q(('opens_on__isnull', True), ('closes_on__isnull', True), ('opens_on__lte', models.F('closes_on')), _connector='OR'), name='exhibition_opens_before_it_closes'),
+            model_name="exhibition",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("opens_on__isnull", True),
+                    ("closes_on__isnull", True),
+                    ("opens_on__lte", models.F("closes_on")),
+                    _connector="OR",
+                ),
+                name="exhibition_opens_before_it_closes",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='namevariant',
-            constraint=models.UniqueConstraint(fields=('person', 'name', 'kind'), name='name_variant_unique'),
+            model_name="namevariant",
+            constraint=models.UniqueConstraint(
+                fields=("person", "name", "kind"), name="name_variant_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('period_earliest__isnull', True), ('period_latest__isnull', True), ('period_earliest__lte', models.F('period_latest')), _connector='OR'), name='membership_period_earliest_lte_latest'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("period_earliest__isnull", True),
+                    ("period_latest__isnull", True),
+                    ("period_earliest__lte", models.F("period_latest")),
+                    _connector="OR",
+                ),
+                name="membership_period_earliest_lte_latest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventparticipant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', True), ('person__isnull', False)), models.Q(('organisation__isnull', False), ('person__isnull', True)), _connector='OR'), name='event_participant_is_person_or_organisation'),
+            model_name="eventparticipant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("organisation__isnull", True), ("person__isnull", False)),
+                    models.Q(("organisation__isnull", False), ("person__isnull", True)),
+                    _connector="OR",
+                ),
+                name="event_participant_is_person_or_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='place',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__isnull', False), ('longitude__isnull', False)), _connector='OR'), name='place_coordinates_come_in_pairs'),
+            model_name="place",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                    _connector="OR",
+                ),
+                name="place_coordinates_come_in_pairs",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='place',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='place_not_part_of_itself'),
+            model_name="place",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="place_not_part_of_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('date_earliest__isnull', True), ('date_latest__isnull', True), ('date_earliest__lte', models.F('date_latest')), _connector='OR'), name='organisation_date_earliest_lte_latest'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_earliest__isnull", True),
+                    ("date_latest__isnull", True),
+                    ("date_earliest__lte", models.F("date_latest")),
+                    _connector="OR",
+                ),
+                name="organisation_date_earliest_lte_latest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='image',
-            constraint=models.CheckConstraint(condition=models.Q(('date_earliest__isnull', True), ('date_latest__isnull', True), ('date_earliest__lte', models.F('date_latest')), _connector='OR'), name='image_date_earliest_lte_latest'),
+            model_name="image",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_earliest__isnull", True),
+                    ("date_latest__isnull", True),
+                    ("date_earliest__lte", models.F("date_latest")),
+                    _connector="OR",
+                ),
+                name="image_date_earliest_lte_latest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='image',
-            constraint=models.CheckConstraint(condition=models.Q(('focal_x__gte', 0), ('focal_x__lte', 1), ('focal_y__gte', 0), ('focal_y__lte', 1)), name='image_focal_point_inside'),
+            model_name="image",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("focal_x__gte", 0),
+                    ("focal_x__lte", 1),
+                    ("focal_y__gte", 0),
+                    ("focal_y__lte", 1),
+                ),
+                name="image_focal_point_inside",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.CheckConstraint(condition=models.Q(('date_earliest__isnull', True), ('date_latest__isnull', True), ('date_earliest__lte', models.F('date_latest')), _connector='OR'), name='figure_date_earliest_lte_latest'),
+            model_name="figure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_earliest__isnull", True),
+                    ("date_latest__isnull", True),
+                    ("date_earliest__lte", models.F("date_latest")),
+                    _connector="OR",
+                ),
+                name="figure_date_earliest_lte_latest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.CheckConstraint(condition=models.Q(('value_high__isnull', True), ('value_high__gte', models.F('value')), _connector='OR'), name='figure_range_low_lte_high'),
+            model_name="figure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("value_high__isnull", True),
+                    ("value_high__gte", models.F("value")),
+                    _connector="OR",
+                ),
+                name="figure_range_low_lte_high",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('date_earliest__isnull', True), ('date_latest__isnull', True), ('date_earliest__lte', models.F('date_latest')), _connector='OR'), name='event_date_earliest_lte_latest'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_earliest__isnull", True),
+                    ("date_latest__isnull", True),
+                    ("date_earliest__lte", models.F("date_latest")),
+                    _connector="OR",
+                ),
+                name="event_date_earliest_lte_latest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recognition',
-            constraint=models.CheckConstraint(condition=models.Q(('date_earliest__isnull', True), ('date_latest__isnull', True), ('date_earliest__lte', models.F('date_latest')), _connector='OR'), name='recognition_date_earliest_lte_latest'),
+            model_name="recognition",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_earliest__isnull", True),
+                    ("date_latest__isnull", True),
+                    ("date_earliest__lte", models.F("date_latest")),
+                    _connector="OR",
+                ),
+                name="recognition_date_earliest_lte_latest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rendition',
-            constraint=models.UniqueConstraint(fields=('image', 'spec', 'format'), name='rendition_unique_per_spec_format'),
+            model_name="rendition",
+            constraint=models.UniqueConstraint(
+                fields=("image", "spec", "format"),
+                name="rendition_unique_per_spec_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rescuer',
-            constraint=models.UniqueConstraint(fields=('recognition', 'person'), name='rescuer_once_per_file'),
+            model_name="rescuer",
+            constraint=models.UniqueConstraint(
+                fields=("recognition", "person"), name="rescuer_once_per_file"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('date_earliest__isnull', True), ('date_latest__isnull', True), ('date_earliest__lte', models.F('date_latest')), _connector='OR'), name='source_date_earliest_lte_latest'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_earliest__isnull", True),
+                    ("date_latest__isnull", True),
+                    ("date_earliest__lte", models.F("date_latest")),
+                    _connector="OR",
+                ),
+                name="source_date_earliest_lte_latest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='citation',
-            index=models.Index(fields=['content_type', 'object_id'], name='archive_cit_content_ac1fa8_idx'),
+            model_name="citation",
+            index=models.Index(
+                fields=["content_type", "object_id"],
+                name="archive_cit_content_ac1fa8_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='term',
-            constraint=models.UniqueConstraint(fields=('vocabulary', 'slug'), name='term_unique_slug_per_vocabulary'),
+            model_name="term",
+            constraint=models.UniqueConstraint(
+                fields=("vocabulary", "slug"), name="term_unique_slug_per_vocabulary"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='term',
-            constraint=models.CheckConstraint(condition=models.Q(('broader', models.F('id')), _negated=True), name='term_not_broader_than_itself'),
+            model_name="term",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("broader", models.F("id")), _negated=True),
+                name="term_not_broader_than_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rescuedperson',
-            constraint=models.UniqueConstraint(condition=models.Q(('person__isnull', False)), fields=('recognition', 'person'), name='rescued_once_per_file'),
+            model_name="rescuedperson",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("person__isnull", False)),
+                fields=("recognition", "person"),
+                name="rescued_once_per_file",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rescuedperson',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), models.Q(('name_as_listed', ''), _negated=True), _connector='OR'), name='rescued_is_named_or_described'),
+            model_name="rescuedperson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False),
+                    models.Q(("name_as_listed", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="rescued_is_named_or_described",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['family_name', 'given_names'], name='archive_per_family__405651_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["family_name", "given_names"],
+                name="archive_per_family__405651_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('birth_earliest__isnull', True), ('death_latest__isnull', True), ('birth_earliest__lte', models.F('death_latest')), _connector='OR'), name='person_not_dead_before_born'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("birth_earliest__isnull", True),
+                    ("death_latest__isnull", True),
+                    ("birth_earliest__lte", models.F("death_latest")),
+                    _connector="OR",
+                ),
+                name="person_not_dead_before_born",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('family_name', ''), ('given_names', ''), _negated=True), name='person_has_a_name'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("family_name", ""), ("given_names", ""), _negated=True
+                ),
+                name="person_has_a_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testimony',
-            constraint=models.CheckConstraint(condition=models.Q(('date_earliest__isnull', True), ('date_latest__isnull', True), ('date_earliest__lte', models.F('date_latest')), _connector='OR'), name='testimony_date_earliest_lte_latest'),
+            model_name="testimony",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_earliest__isnull", True),
+                    ("date_latest__isnull", True),
+                    ("date_earliest__lte", models.F("date_latest")),
+                    _connector="OR",
+                ),
+                name="testimony_date_earliest_lte_latest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testimonyparticipant',
-            constraint=models.UniqueConstraint(fields=('testimony', 'person', 'role'), name='testimony_participant_unique'),
+            model_name="testimonyparticipant",
+            constraint=models.UniqueConstraint(
+                fields=("testimony", "person", "role"),
+                name="testimony_participant_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testimonysegment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_seconds__gt', models.F('start_seconds'))), name='segment_ends_after_it_starts'),
+            model_name="testimonysegment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_seconds__gt", models.F("start_seconds"))),
+                name="segment_ends_after_it_starts",
+            ),
         ),
     ]

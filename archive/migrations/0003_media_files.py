@@ -5,50 +5,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0002_curator_groups'),
+        ("archive", "0002_curator_groups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalsource',
-            name='file_original_name',
-            field=models.CharField(blank=True, editable=False, help_text='For curators only; the file is stored under a generated name.', max_length=255, verbose_name='uploaded file name'),
+            model_name="historicalsource",
+            name="file_original_name",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="For curators only; the file is stored under a generated name.",
+                max_length=255,
+                verbose_name="uploaded file name",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='file_size',
-            field=models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='file size in bytes'),
+            model_name="historicalsource",
+            name="file_size",
+            field=models.PositiveBigIntegerField(
+                blank=True, editable=False, null=True, verbose_name="file size in bytes"
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='file_original_name',
-            field=models.CharField(blank=True, editable=False, help_text='For curators only; the file is stored under a generated name.', max_length=255, verbose_name='uploaded file name'),
+            model_name="source",
+            name="file_original_name",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="For curators only; the file is stored under a generated name.",
+                max_length=255,
+                verbose_name="uploaded file name",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='file_size',
-            field=models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='file size in bytes'),
+            model_name="source",
+            name="file_size",
+            field=models.PositiveBigIntegerField(
+                blank=True, editable=False, null=True, verbose_name="file size in bytes"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsource',
-            name='file',
-            field=models.TextField(blank=True, help_text='A PDF, or a scan as JPEG, PNG, WebP or TIFF. Kept exactly as uploaded; offered for download only while the source is public.', max_length=255, verbose_name='file'),
+            model_name="historicalsource",
+            name="file",
+            field=models.TextField(
+                blank=True,
+                help_text="A PDF, or a scan as JPEG, PNG, WebP or TIFF. Kept exactly as uploaded; offered for download only while the source is public.",
+                max_length=255,
+                verbose_name="file",
+            ),
         ),
         migrations.AlterField(
-            model_name='image',
-            name='file',
-            field=models.FileField(help_text='JPEG, PNG, WebP or TIFF. Kept exactly as uploaded, in private storage; the public sees only resized copies without metadata.', max_length=255, storage=archive.storage.AliasedStorage('private'), upload_to=archive.storage.original_upload_to, verbose_name='original file'),
+            model_name="image",
+            name="file",
+            field=models.FileField(
+                help_text="JPEG, PNG, WebP or TIFF. Kept exactly as uploaded, in private storage; the public sees only resized copies without metadata.",
+                max_length=255,
+                storage=archive.storage.AliasedStorage("private"),
+                upload_to=archive.storage.original_upload_to,
+                verbose_name="original file",
+            ),
         ),
         migrations.AlterField(
-            model_name='rendition',
-            name='file',
-            field=models.FileField(help_text='Public file for public images; private (staff only) for the others.', max_length=255, storage=archive.storage.RenditionStorage(), upload_to=archive.storage.rendition_upload_to, verbose_name='file'),
+            model_name="rendition",
+            name="file",
+            field=models.FileField(
+                help_text="Public file for public images; private (staff only) for the others.",
+                max_length=255,
+                storage=archive.storage.RenditionStorage(),
+                upload_to=archive.storage.rendition_upload_to,
+                verbose_name="file",
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='file',
-            field=models.FileField(blank=True, help_text='A PDF, or a scan as JPEG, PNG, WebP or TIFF. Kept exactly as uploaded; offered for download only while the source is public.', max_length=255, storage=archive.storage.AliasedStorage('private'), upload_to=archive.storage.source_upload_to, verbose_name='file'),
+            model_name="source",
+            name="file",
+            field=models.FileField(
+                blank=True,
+                help_text="A PDF, or a scan as JPEG, PNG, WebP or TIFF. Kept exactly as uploaded; offered for download only while the source is public.",
+                max_length=255,
+                storage=archive.storage.AliasedStorage("private"),
+                upload_to=archive.storage.source_upload_to,
+                verbose_name="file",
+            ),
         ),
     ]

@@ -8,53 +8,83 @@ from archive.api.search_index import index_all_from
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0003_media_files'),
+        ("archive", "0003_media_files"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArchiveVersion',
+            name="ArchiveVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveBigIntegerField(default=0, verbose_name='version')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last content change')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveBigIntegerField(default=0, verbose_name="version"),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        verbose_name="last content change",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'archive version',
-                'verbose_name_plural': 'archive version',
+                "verbose_name": "archive version",
+                "verbose_name_plural": "archive version",
             },
         ),
         migrations.CreateModel(
-            name='SearchToken',
+            name="SearchToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20, verbose_name='record type')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='record id')),
-                ('token', models.CharField(max_length=64, verbose_name='word')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20, verbose_name="record type")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="record id")),
+                ("token", models.CharField(max_length=64, verbose_name="word")),
             ],
             options={
-                'verbose_name': 'search word',
-                'verbose_name_plural': 'search words',
+                "verbose_name": "search word",
+                "verbose_name_plural": "search words",
             },
         ),
         migrations.AddIndex(
-            model_name='recognition',
-            index=models.Index(fields=['title_en', 'id'], name='recognition_title_en_idx'),
+            model_name="recognition",
+            index=models.Index(
+                fields=["title_en", "id"], name="recognition_title_en_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchtoken',
-            index=models.Index(fields=['token', 'kind', 'object_id'], name='search_word_idx'),
+            model_name="searchtoken",
+            index=models.Index(
+                fields=["token", "kind", "object_id"], name="search_word_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchtoken',
-            index=models.Index(fields=['kind', 'object_id'], name='search_record_idx'),
+            model_name="searchtoken",
+            index=models.Index(fields=["kind", "object_id"], name="search_record_idx"),
         ),
         migrations.AddConstraint(
-            model_name='searchtoken',
-            constraint=models.UniqueConstraint(fields=('kind', 'object_id', 'token'), name='search_word_once'),
+            model_name="searchtoken",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "object_id", "token"), name="search_word_once"
+            ),
         ),
         migrations.RunPython(index_all_from, migrations.RunPython.noop),
     ]

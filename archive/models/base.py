@@ -81,12 +81,38 @@ class PublishableQuerySet(models.QuerySet):
         nested records are filtered in the same query that loads them.
         """
         if client is not None and client.sees_exhibition_records:
-            return (
-                self.published_q()
-                & Q(access__in=[Access.PUBLIC, Access.EXHIBITION])
-                & self.exhibition_privacy_rules()
-            )
+            return self.exhibition_visible_q()
+        return self.public_q()
+
+    def public_q(self) -> Q:
+        """What an anonymous visitor may see, as a Q."""
         return self.published_q() & Q(access=Access.PUBLIC) & self.privacy_rules()
+
+    def exhibition_visible_q(self) -> Q:
+        """What an exhibition-tier client may see, as a Q."""
+        return (
+            self.published_q()
+            & Q(access__in=[Access.PUBLIC, Access.EXHIBITION])
+            & self.exhibition_privacy_rules()
+        )
+
+    def once_shown_q(self, *, exhibitions: bool = False) -> Q:
+        """Records this audience has been able to see at some time (recorded by
+        `Publishable.save`). A withdrawn record matching it answers 410 Gone; any
+        other hidden record answers 404, exactly like an address that never existed.
+        Exhibition clients also see public records, so either mark counts for them.
+        """
+        if exhibitions:
+            return Q(first_public_at__isnull=False) | Q(
+                first_exhibited_at__isnull=False
+            )
+        return Q(first_public_at__isnull=False)
+
+    def gone(self, *, exhibitions: bool = False) -> PublishableQuerySet:
+        """Withdrawn records that this audience once saw (410 rather than 404)."""
+        return self.filter(
+            Q(status=Status.WITHDRAWN) & self.once_shown_q(exhibitions=exhibitions)
+        )
 
     def needing_review(self) -> PublishableQuerySet:
         return self.filter(status=Status.REVIEW)
@@ -169,6 +195,24 @@ class Publishable(models.Model):
         editable=False,
         help_text=_("Generated for load tests; not real history. Never in the demo."),
     )
+    first_public_at = models.DateTimeField(
+        _("first public at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the public could first see the record. Once withdrawn, a record that "
+            "was public answers 'gone'; one that never was answers 'not found', like "
+            "an address that never existed."
+        ),
+    )
+    first_exhibited_at = models.DateTimeField(
+        _("first shown to exhibition apps at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When authorised exhibition apps could first see the record."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     created_by = models.ForeignKey(
@@ -196,7 +240,40 @@ class Publishable(models.Model):
             self.slug = self.unique_slug()
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        self._note_first_sight(before_save=True)
         super().save(*args, **kwargs)
+        self._note_first_sight(before_save=False)
+
+    def _note_first_sight(self, *, before_save: bool) -> None:
+        """Record the first moment the public (or exhibition apps) could see this
+        record: checked on the stored row before a save (it may have become visible
+        without a save, when an embargo lapsed) and after it. Written with a plain
+        update after the save, so the save's own history row stays the one change.
+        """
+        if self.pk is None or (self.first_public_at and self.first_exhibited_at):
+            return
+        manager = type(self)._default_manager
+        flags = (
+            manager.filter(pk=self.pk)
+            .annotate(
+                _public=_flag(manager.all().public_q()),
+                _exhibited=_flag(manager.all().exhibition_visible_q()),
+            )
+            .values_list("_public", "_exhibited")
+            .first()
+        )
+        if flags is None:
+            return
+        now = timezone.now()
+        marks = {}
+        if flags[0] and self.first_public_at is None:
+            marks["first_public_at"] = now
+        if flags[1] and self.first_exhibited_at is None:
+            marks["first_exhibited_at"] = now
+        for name, value in marks.items():
+            setattr(self, name, value)
+        if marks and not before_save:
+            manager.filter(pk=self.pk).update(**marks)
 
     def slug_source(self) -> str:
         """The text a slug is made from; the record's title by default."""
@@ -232,6 +309,14 @@ class Publishable(models.Model):
     def record_label(self) -> str:
         """'Image 12' style label used in messages to curators."""
         return f"{self._meta.verbose_name.capitalize()} {self.pk}"
+
+
+def _flag(condition: Q) -> models.Case:
+    return models.Case(
+        models.When(condition, then=models.Value(True)),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )
 
 
 def workflow_permissions(model_name: str) -> list[tuple[str, str]]:
