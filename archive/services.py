@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive import workflow
 from archive.models import Publishable, Status
 
 
@@ -49,8 +50,15 @@ status_change_hooks: list[Callable[[Publishable, str, str], None]] = []
 def user_may(
     user: AbstractBaseUser, transition: Transition, record: Publishable
 ) -> bool:
+    """The transition's permission on the record's model and, for a submission,
+    the right to edit the record as it is (a Contributor submits only their own
+    drafts; `archive.workflow` decides)."""
     meta = record._meta
-    return user.has_perm(f"{meta.app_label}.{transition.permission}_{meta.model_name}")
+    if not user.has_perm(f"{meta.app_label}.{transition.permission}_{meta.model_name}"):
+        return False
+    if transition.permission == "change":
+        return workflow.may_edit_record(user, record)
+    return True
 
 
 def record_transition(
@@ -65,6 +73,11 @@ def record_transition(
         )
     with transaction.atomic():
         locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+        if not user_may(acting_user, transition, locked):
+            raise WorkflowError(
+                _("%(record)s: you do not have permission to %(action)s it.")
+                % {"record": label, "action": transition.name}
+            )
         if locked.status not in transition.sources:
             raise WorkflowError(
                 _("%(record)s: cannot %(action)s a record that is %(status)s.")

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseGone
 from django.views.generic import DetailView, TemplateView
 
 from archive import models as m
+from archive import workflow
 from archive.preview import read_preview_token
 
 #: URL segment -> model, for the public detail pages.
@@ -77,12 +78,17 @@ class PreviewView(DetailView):
     context_object_name = "record"
 
     def get_object(self, queryset=None):
-        if not (self.request.user.is_authenticated and self.request.user.is_staff):
+        """The record, for staff who may view its kind; anyone else gets the same
+        404 as for a bad or expired link."""
+        user = self.request.user
+        if not (user.is_authenticated and user.is_staff):
             raise Http404
         try:
             model, pk = read_preview_token(self.kwargs["token"])
         except signing.BadSignature as error:
             raise Http404 from error
+        if not workflow.may_view(user, model):
+            raise Http404
         try:
             return model._default_manager.get(pk=pk)
         except model.DoesNotExist as error:

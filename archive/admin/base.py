@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive import services
+from archive import services, workflow
 from archive.models import Citation, Publishable, Status
 from archive.preview import preview_url
 
@@ -41,7 +43,131 @@ class CitationInline(GenericTabularInline):
     verbose_name_plural = _("citations (sources for this record)")
 
 
-class PublishableAdmin(SimpleHistoryAdmin, TabbedDjangoJqueryTranslationAdmin):
+class WorkflowAdmin(SimpleHistoryAdmin):
+    """Every write path of an admin with history asks `archive.workflow`.
+
+    The change form, inlines (saved with their record), deletes, bulk deletes and
+    django-simple-history's revert form all check the same rules against the record
+    as it is *now*. A revert restores the content of an old version, never the
+    workflow's own fields (`workflow.REVERT_KEEPS`, plus `revert_keeps` here), and is
+    refused when the record changed since the curator opened that version.
+    """
+
+    object_history_form_template = "admin/archive/revert_form.html"
+    #: Fields of this model, beyond the workflow's, that a revert leaves as they are.
+    revert_keeps: tuple[str, ...] = ()
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.may_change(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or workflow.may_delete(request.user, obj)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Django's confirmation page lists what a delete would remove; a delete
+        that would change a shown record, or one this curator may not change, is
+        listed as protected, so Django refuses it and says why."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        refused = [obj for obj in objs if not workflow.may_delete(request.user, obj)]
+        if refused:
+            perms_needed = {*perms_needed, str(self.opts.verbose_name)}
+        blockers = workflow.deletion_blockers(request.user, objs)
+        return deleted, counts, perms_needed, [*protected, *blockers]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Bulk delete removes only what may be deleted one by one."""
+        allowed = [o for o in queryset if workflow.may_delete(request.user, o)]
+        kept = queryset.count() - len(allowed)
+        if kept:
+            self.message_user(
+                request,
+                _(
+                    "%(n)s published or withdrawn records were kept: withdraw, do not delete."
+                )
+                % {"n": kept},
+                messages.WARNING,
+            )
+        super().delete_queryset(
+            request, queryset.filter(pk__in=[obj.pk for obj in allowed])
+        )
+
+    # -- history revert ------------------------------------------------------------
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            raise Http404
+        history = self.model.history
+        if not history.filter(
+            **{self.opts.pk.attname: current.pk}, history_id=version_id
+        ).exists():
+            # A version of another record (or none): nothing to show or restore.
+            raise Http404
+        latest = history.filter(**{self.opts.pk.attname: current.pk}).latest()
+        request._archive_revert_current = current
+        if request.method == "POST":
+            if not self.has_change_permission(request, current):
+                raise PermissionDenied
+            if request.POST.get("_current_version") != str(latest.history_id):
+                self.message_user(
+                    request,
+                    _(
+                        "Nothing was reverted: %(record)s was changed since you opened "
+                        "this version. Open the version again to compare it with the "
+                        "record as it is now."
+                    )
+                    % {"record": current},
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.path)
+        context = {
+            **(extra_context or {}),
+            "current_version": latest.history_id,
+            "revert_keeps": self._revert_kept_labels(),
+        }
+        return super().history_form_view(request, object_id, version_id, context)
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        current = getattr(request, "_archive_revert_current", None)
+        if current is not None and not self.has_change_permission(request, current):
+            return True
+        return super().revert_disabled(request, obj)
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        current = getattr(request, "_archive_revert_current", None)
+        return super().has_view_history_or_change_history_permission(
+            request, current if current is not None else obj
+        )
+
+    def _revert_kept(self) -> list[str]:
+        names = {field.name for field in self.opts.concrete_fields}
+        return [
+            name
+            for name in (*workflow.REVERT_KEEPS, *self.revert_keeps)
+            if name in names
+        ]
+
+    def _revert_kept_labels(self) -> str:
+        return ", ".join(
+            str(self.opts.get_field(name).verbose_name) for name in self._revert_kept()
+        )
+
+    def save_model(self, request, obj, form, change):
+        current = getattr(request, "_archive_revert_current", None)
+        if current is not None:
+            for name in self._revert_kept():
+                setattr(obj, name, getattr(current, name))
+            obj._change_reason = str(_("Reverted to an earlier version"))
+        super().save_model(request, obj, form, change)
+
+
+class PublishableAdmin(WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin):
     """Base admin for Publishable models.
 
     Contributors edit their own drafts; editors (review permission) edit anyone's
@@ -151,38 +277,6 @@ class PublishableAdmin(SimpleHistoryAdmin, TabbedDjangoJqueryTranslationAdmin):
     def _perm(self, request: HttpRequest, action: str) -> bool:
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        if not super().has_change_permission(request, obj):
-            return False
-        if obj is None or self._perm(request, "publish"):
-            return True
-        if obj.status in (Status.PUBLISHED, Status.WITHDRAWN):
-            return False
-        if self._perm(request, "review"):
-            return True
-        return obj.status == Status.DRAFT and obj.created_by_id == request.user.pk
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or obj.status in (Status.DRAFT, Status.REVIEW)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        """Bulk delete removes drafts only; published records must be withdrawn."""
-        kept = queryset.exclude(status__in=[Status.DRAFT, Status.REVIEW])
-        if kept.exists():
-            self.message_user(
-                request,
-                _(
-                    "%(n)s published or withdrawn records were kept: withdraw, do not delete."
-                )
-                % {"n": kept.count()},
-                messages.WARNING,
-            )
-        super().delete_queryset(
-            request, queryset.filter(status__in=[Status.DRAFT, Status.REVIEW])
-        )
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:

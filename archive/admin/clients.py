@@ -28,7 +28,10 @@ class ApiClientAdmin(admin.ModelAdmin):
             messages.WARNING,
         )
 
-    @admin.action(description=_("Issue a new key (the old one stops working)"))
+    @admin.action(
+        description=_("Issue a new key (the old one stops working)"),
+        permissions=["change"],
+    )
     def rotate_key(self, request, queryset):
         for client in queryset:
             key = client.set_new_key()

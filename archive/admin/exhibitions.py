@@ -6,9 +6,9 @@ from modeltranslation.admin import (
     TranslationStackedInline,
     TranslationTabularInline,
 )
-from simple_history.admin import SimpleHistoryAdmin
 
-from archive.admin.base import PublishableAdmin
+from archive import workflow
+from archive.admin.base import PublishableAdmin, WorkflowAdmin
 from archive.models import Exhibition, ExhibitionItem, ExhibitionSection
 
 
@@ -43,11 +43,26 @@ class ExhibitionItemInline(TranslationTabularInline):
 
 
 @admin.register(ExhibitionSection)
-class ExhibitionSectionAdmin(SimpleHistoryAdmin, TabbedDjangoJqueryTranslationAdmin):
-    """Sections are edited here with their ordered items (one level of nesting)."""
+class ExhibitionSectionAdmin(WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin):
+    """Sections are edited here with their ordered items (one level of nesting).
+
+    A section and its items follow their exhibition's workflow: whoever may not edit
+    the exhibition in its current state may not add, change, revert or delete its
+    sections or items (`archive.workflow`)."""
+
+    revert_keeps = ("exhibition",)
 
     list_display = ("title", "exhibition", "position")
     list_select_related = ("exhibition",)
     search_fields = ("title", "exhibition__title")
     autocomplete_fields = ("exhibition",)
     inlines = (ExhibitionItemInline,)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A section may only be put in an exhibition this curator may edit."""
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "exhibition" and formfield is not None:
+            formfield.queryset = formfield.queryset.filter(
+                workflow.editable_q(request.user, Exhibition)
+            )
+        return formfield

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from archive.admin.base import WorkflowAdmin
 from archive.models import Term
 
 
 @admin.register(Term)
-class TermAdmin(SimpleHistoryAdmin, TabbedDjangoJqueryTranslationAdmin):
+class TermAdmin(WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ("label", "vocabulary", "slug", "broader")
     list_filter = ("vocabulary",)
     search_fields = ("label", "label_en", "slug")

@@ -133,7 +133,11 @@ def test_publisher_publishes_and_sees_history_and_reverts_an_edit(client):
     )
     form = client.get(revert_url)
     assert form.status_code == 200
-    revert = {**edit, "title_en": original.title_en}
+    revert = {
+        **edit,
+        "title_en": original.title_en,
+        "_current_version": str(form.context["current_version"]),
+    }
     assert client.post(revert_url, revert).status_code == 302
     recognition.refresh_from_db()
     assert recognition.title == "Georges and Germaine Fonsny"
@@ -312,8 +316,10 @@ def test_view_on_site_only_for_public_records(client):
     )
 
 
-def test_withdrawn_record_page_answers_gone(client):
-    event = f.make_event(status=m.Status.WITHDRAWN)
+def test_withdrawn_record_page_answers_gone_once_it_was_public(client):
+    event = f.make_event(status=m.Status.PUBLISHED)
+    event.status = m.Status.WITHDRAWN
+    event.save()
     assert client.get(event.get_absolute_url()).status_code == 410
 
 
