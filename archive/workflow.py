@@ -24,7 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, router
 from django.db.models import Q
-from django.db.models.deletion import Collector
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from archive.models import (
@@ -151,7 +151,10 @@ def deletion_blockers(user: User, objs: Iterable[models.Model]) -> list[str]:
         return []
     deleting = {(type(obj), obj.pk) for obj in objs}
     collector = Collector(using=router.db_for_write(type(objs[0])))
-    collector.collect(objs)
+    try:
+        collector.collect(objs)
+    except (ProtectedError, RestrictedError):
+        return []  # Django refuses this delete itself and lists what protects it
     affected: list[models.Model] = []
     for model, instances in collector.data.items():
         affected.extend(
@@ -198,7 +201,7 @@ def _owners(row: models.Model) -> list[Publishable]:
     if isinstance(row, Publishable):
         return [row]
     if isinstance(row, Citation):
-        record = row.content_object
+        record = row.record
         return [record] if isinstance(record, Publishable) else []
     record = governing_record(row)
     if record is not None:
