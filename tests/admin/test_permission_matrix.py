@@ -6,7 +6,7 @@ group (Contributor, Editor, Publisher, and staff without permissions) against a
 record in each workflow state (own draft, someone else's draft, in review,
 published, withdrawn). The expected answer comes from the rules written out below,
 not from `archive.workflow`, so the code is checked against the rules rather than
-against itself. A refused POST must leave the whole database unchanged; an allowed
+against itself. A refused POST must write nothing to the database; an allowed
 one must have its effect.
 
 Form data is what a browser would post: the superuser's form for the record, read
@@ -17,6 +17,7 @@ so no model can slip past it.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -29,7 +30,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.test import Client
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -291,11 +292,28 @@ def read_form(client: Client, url: str, form_id: str) -> dict[str, Any]:
     }
 
 
-# Database fingerprint ----------------------------------------------------------------
+# Database writes -------------------------------------------------------------------
+
+
+def writes_so_far() -> int:
+    """Rows inserted, updated or deleted so far by this connection (SQLite) or this
+    transaction (PostgreSQL): a refused POST must not move it. Stricter than
+    comparing contents, and one query instead of one per table."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT total_changes()")
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+                " FROM pg_stat_xact_user_tables"
+            )
+        else:
+            return int(fingerprint(), 16)
+        return int(cursor.fetchone()[0])
 
 
 def fingerprint() -> str:
-    """Every row of every table but sessions: a refused POST must not move it."""
+    """Every row of every table but sessions (for other databases)."""
     digest = hashlib.blake2b(digest_size=20)
     for model in apps.get_models():
         if model._meta.label_lower == "sessions.session":
@@ -347,7 +365,6 @@ class Matrix:
             self.clients[group] = Client()
             self.clients[group].force_login(user)
         self.failures: list[str] = []
-        self.baselines: dict[tuple[str, str], str] = {}
 
     # -- kinds of model
     @property
@@ -400,10 +417,7 @@ class Matrix:
                 type(governing).objects.filter(pk=governing.pk).update(
                     created_by=self.users[group]
                 )
-            key = (state, group if state == "own draft" else "")
-            if key not in self.baselines:  # every case rolls back: same database
-                self.baselines[key] = fingerprint()
-            before = self.baselines[key]
+            before = writes_so_far()
             response = case.method(self.clients[group])
             status = response.status_code
             if status >= 500:
@@ -413,8 +427,10 @@ class Matrix:
                     f"{label}: expected allowed, answered {status}, had no effect"
                     + _errors(response)
                 )
-            elif not expected and fingerprint() != before:
-                self.failures.append(f"{label}: expected refused, changed the database")
+            elif not expected and writes_so_far() != before:
+                self.failures.append(
+                    f"{label}: expected refused, wrote to the database"
+                )
             transaction.set_rollback(True)
 
     # -- the paths
@@ -629,6 +645,16 @@ def _errors(response) -> str:
         return ""
     errors = context.get("errors") if hasattr(context, "get") else None
     return f" ({errors})" if errors else ""
+
+
+@pytest.fixture(autouse=True)
+def _quiet_refusals():
+    """Hundreds of refusals are expected here; Django logs each with a traceback."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
 
 
 @pytest.mark.parametrize(
