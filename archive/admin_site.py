@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import PUBLISHABLE_MODELS, Image, Status
+from archive.kinds import PUBLISHABLE_MODELS
+from archive.models import Image, Status
 
 ATTENTION_WINDOW_DAYS = 30
 

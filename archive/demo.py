@@ -976,7 +976,7 @@ class _Loader:
 
     def exhibited_record(self, item: dict[str, Any], where: str) -> models.Model:
         kind = item.get("type")
-        if kind not in m.EXHIBITABLE_MODELS:
+        if kind not in m.exhibitable_model_names():
             raise self.fail(where, f"an item's type '{kind}' cannot be exhibited.")
         keys = {rt.model._meta.model_name: rt for rt in RECORD_TYPES}
         record_type = keys.get(kind)

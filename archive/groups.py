@@ -13,18 +13,9 @@ from __future__ import annotations
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
-PUBLISHABLE = [
-    "place",
-    "person",
-    "organisation",
-    "event",
-    "source",
-    "image",
-    "testimony",
-    "recognition",
-    "figure",
-    "exhibition",
-]
+from archive import kinds
+
+PUBLISHABLE = [kind.name for kind in kinds.KINDS]
 # Rows edited inside a record's page (inlines): removing a row is part of editing.
 CHILDREN = [
     "citation",

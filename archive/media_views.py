@@ -18,15 +18,18 @@ from django.views.decorators.http import require_safe
 
 from archive import media
 from archive.models import Image, Rendition, Source
+from archive.renditions import MIME_TYPES
 from archive.storage import PRIVATE_RENDITIONS, private_storage, rendition_storage
-from archive.uploads import IMAGE_EXTENSIONS, MIME_TYPES
+from archive.uploads import IMAGE_EXTENSIONS
 
 #: For files served from the archive's origin: nothing in them may run or load.
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 _MIME_BY_EXTENSION = {
-    ext: MIME_TYPES[fmt] for fmt, exts in IMAGE_EXTENSIONS.items() for ext in exts
-} | {".pdf": MIME_TYPES["PDF"], ".webp": "image/webp"}
+    ext: MIME_TYPES[fmt.lower()]
+    for fmt, exts in IMAGE_EXTENSIONS.items()
+    for ext in exts
+} | {".pdf": MIME_TYPES["pdf"]}
 
 
 def _mime_type(name: str) -> str:

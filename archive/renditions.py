@@ -51,7 +51,16 @@ REDUCING_GAP = 2.0
 #: which already filters well; keeping 1.25 times the needed pixels is enough.
 DRAFT_GAP = 1.25
 
-MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp"}
+#: Media types of every file format the archive stores or serves, by lower-case
+#: format name (Pillow's names, lowered); the one table uploads, renditions and the
+#: file views read.
+MIME_TYPES = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "tiff": "image/tiff",
+    "pdf": "application/pdf",
+}
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
 
 _SPEC_RE = re.compile(

@@ -45,6 +45,7 @@ from django.utils import timezone, translation
 from archive import models as m
 from archive.bench import realistic_photo
 from archive.edtf import edtf_bounds
+from archive.kinds import PUBLISHABLE_MODELS
 from archive.media import delete_unless_committed
 from archive.storage import private_storage
 
@@ -658,7 +659,7 @@ def delete_synthetic_archive() -> dict[str, int]:
     from archive.media import delete_on_commit
 
     deleted: dict[str, int] = {}
-    synthetic = {model: model.objects.synthetic() for model in m.PUBLISHABLE_MODELS}
+    synthetic = {model: model.objects.synthetic() for model in PUBLISHABLE_MODELS}
 
     def count(label: str, queryset: models.QuerySet) -> None:
         deleted[label] = deleted.get(label, 0) + _raw_delete(queryset)
@@ -750,7 +751,7 @@ def delete_synthetic_archive() -> dict[str, int]:
 def _through_tables() -> Iterable[tuple[type[models.Model], str]]:
     """(through model, name of its synthetic-side foreign key) for each many-to-many
     field of a publishable model."""
-    for model in m.PUBLISHABLE_MODELS:
+    for model in PUBLISHABLE_MODELS:
         for field in model._meta.many_to_many:
             through = field.remote_field.through
             yield through, field.m2m_field_name()
@@ -763,7 +764,7 @@ def synthetic_digest() -> str:
     """A SHA-256 over the synthetic rows' content, independent of database ids and
     timestamps: equal digests mean the generator produced the same archive."""
     slugs: dict[str, dict[int, str]] = {}
-    for model in m.PUBLISHABLE_MODELS:
+    for model in PUBLISHABLE_MODELS:
         slugs[model._meta.model_name] = dict(
             model.objects.synthetic().values_list("pk", "slug")
         )

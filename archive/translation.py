@@ -9,6 +9,7 @@ from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
 from archive import models as m
+from archive.kinds import PUBLISHABLE_MODELS
 
 
 def translated(*fields: str):
@@ -40,7 +41,7 @@ for model, fields in TRANSLATED_FIELDS.items():
 
 # Every content model keeps its history, with all language columns.
 for model in (
-    *m.PUBLISHABLE_MODELS,
+    *PUBLISHABLE_MODELS,
     m.Term,
     m.Citation,
     m.NameVariant,

@@ -22,7 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from archive.renditions import DECODABLE_FORMATS, NonClosing
+from archive.renditions import DECODABLE_FORMATS, MIME_TYPES, NonClosing
 
 CHUNK_SIZE = 1024 * 1024
 
@@ -32,13 +32,6 @@ IMAGE_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "PNG": (".png",),
     "WEBP": (".webp",),
     "TIFF": (".tif", ".tiff"),
-}
-MIME_TYPES = {
-    "JPEG": "image/jpeg",
-    "PNG": "image/png",
-    "WEBP": "image/webp",
-    "TIFF": "image/tiff",
-    "PDF": "application/pdf",
 }
 ACCEPTED_IMAGES = "JPEG, PNG, WebP or TIFF"
 
@@ -73,7 +66,7 @@ class CheckedFile:
 
     @property
     def mime_type(self) -> str:
-        return MIME_TYPES[self.format]
+        return MIME_TYPES[self.format.lower()]
 
 
 def clean_filename(filename: str) -> str:

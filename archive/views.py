@@ -6,23 +6,12 @@ from django.core import signing
 from django.http import Http404, HttpResponseGone
 from django.views.generic import DetailView, TemplateView
 
+from archive import kinds, workflow
 from archive import models as m
-from archive import workflow
 from archive.preview import read_preview_token
 
 #: URL segment -> model, for the public detail pages.
-DETAIL_ROUTES = {
-    "recognitions": m.Recognition,
-    "people": m.Person,
-    "testimonies": m.Testimony,
-    "images": m.Image,
-    "sources": m.Source,
-    "organisations": m.Organisation,
-    "places": m.Place,
-    "events": m.Event,
-    "figures": m.Figure,
-    "exhibitions": m.Exhibition,
-}
+DETAIL_ROUTES = {kind.plural: kind.model for kind in kinds.KINDS}
 
 
 class HomeView(TemplateView):

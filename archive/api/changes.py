@@ -27,12 +27,13 @@ from typing import Any
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
-from archive.api.context import KINDS, ApiContext, Audience
+from archive import kinds
+from archive.api.context import ApiContext, Audience
 from archive.api.problems import InvalidParameter
 from archive.api.records import MODELS
 from archive.models import Access, Publishable, Status
 
-CHANGE_KINDS = list(KINDS)
+CHANGE_KINDS = [kind.name for kind in kinds.KINDS]
 
 
 def audience_access(audience: Audience) -> list[str]:

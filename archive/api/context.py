@@ -19,27 +19,18 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from archive import kinds
 from archive.models import ApiClient, Publishable, Tier
 
 SAFE_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
-#: Content languages, in the order language maps list them (ApiContext.tr spells
-#: them out for speed; keep both in step).
-LANGUAGES: tuple[str, ...] = ("en", "fr", "nl", "de")
-DEFAULT_LANGUAGE = "en"
+#: Content languages, in the order language maps list them (from settings).
+LANGUAGES: tuple[str, ...] = kinds.language_codes()
+DEFAULT_LANGUAGE = LANGUAGES[0]
 
-#: Record kind -> (model name, API route).
+#: Record kind -> (model name, API route), from the registry.
 KINDS: dict[str, tuple[str, str]] = {
-    "recognition": ("recognition", "recognitions"),
-    "person": ("person", "people"),
-    "testimony": ("testimony", "testimonies"),
-    "image": ("image", "images"),
-    "source": ("source", "sources"),
-    "organisation": ("organisation", "organisations"),
-    "place": ("place", "places"),
-    "event": ("event", "events"),
-    "figure": ("figure", "figures"),
-    "exhibition": ("exhibition", "exhibitions"),
+    kind.name: (kind.model._meta.model_name, kind.plural) for kind in kinds.KINDS
 }
 
 #: The `type` of records, and of exhibition items (which may also be segments).
@@ -74,9 +65,10 @@ class Audience:
 
 
 @lru_cache(maxsize=2048)
-def _columns(prefix: str, name: str) -> tuple[str, ...]:
-    """The four language columns of a translated field (in LANGUAGES order)."""
-    return tuple(f"{prefix}{name}_{code}" for code in LANGUAGES)
+def _columns(prefix: str, name: str) -> tuple[tuple[str, str], ...]:
+    """(language, column) pairs of a translated field, made once per field."""
+    columns = kinds.translated_columns(name, prefix=prefix)
+    return tuple(zip(LANGUAGES, columns, strict=True))
 
 
 @lru_cache(maxsize=1024)
@@ -135,15 +127,10 @@ class ApiContext:
 
         Empty translations are null; a collapsed value falls back to English.
         """
-        en, fr, nl, de = _columns(prefix, name)
+        columns = _columns(prefix, name)
         if self.lang is None:
-            return {
-                "en": row[en] or None,
-                "fr": row[fr] or None,
-                "nl": row[nl] or None,
-                "de": row[de] or None,
-            }
-        return row[f"{prefix}{name}_{self.lang}"] or row[en] or None
+            return {code: row[column] or None for code, column in columns}
+        return row[f"{prefix}{name}_{self.lang}"] or row[columns[0][1]] or None
 
     # Addresses ---------------------------------------------------------------
     def absolute(self, path_or_url: str) -> str:

@@ -23,12 +23,12 @@ from django.utils import timezone
 
 from archive import models as m
 from archive.api.context import ApiContext, Audience
+from archive.renditions import MIME_TYPES
 from archive.storage import PRIVATE_RENDITIONS, rendition_storage
 
 logger = logging.getLogger(__name__)
 
 SALT = "archive.api.rendition"
-MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
 
 
 def _exhibition_audience() -> Audience:

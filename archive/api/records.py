@@ -27,17 +27,17 @@ from typing import Any, ClassVar
 from django.db.models import BooleanField, Case, Model, Q, Value, When
 from django.utils.translation import get_language
 
+from archive import kinds
 from archive import models as m
-from archive.api.context import LANGUAGES, SAFE_SLUG, ApiContext
-from archive.api.files import MIME_TYPES, rendition_url
+from archive.api.context import SAFE_SLUG, ApiContext
+from archive.api.files import rendition_url
 from archive.api.prepared import PreparedQuery, group_by
+from archive.renditions import MIME_TYPES
 
 # Columns -----------------------------------------------------------------------
 
 
-def tcols(*names: str) -> list[str]:
-    """The per-language columns of translated fields: title -> title_en, title_fr..."""
-    return [f"{name}_{code}" for name in names for code in LANGUAGES]
+tcols = kinds.translated_columns
 
 
 COMMON = [
@@ -64,18 +64,7 @@ REF_COLUMNS: dict[str, list[str]] = {
     "figure": ["uuid", "slug", *tcols("label")],
     "exhibition": ["uuid", "slug", *tcols("title")],
 }
-MODELS: dict[str, type[Model]] = {
-    "recognition": m.Recognition,
-    "person": m.Person,
-    "testimony": m.Testimony,
-    "image": m.Image,
-    "source": m.Source,
-    "organisation": m.Organisation,
-    "place": m.Place,
-    "event": m.Event,
-    "figure": m.Figure,
-    "exhibition": m.Exhibition,
-}
+MODELS: dict[str, type[Model]] = {kind.name: kind.model for kind in kinds.KINDS}
 
 
 def ref_columns(kind: str, prefix: str = "") -> list[str]:

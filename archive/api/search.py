@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from archive import kinds
 from archive import models as m
 from archive.api.context import ApiContext
 from archive.api.problems import InvalidParameter
@@ -30,20 +31,9 @@ MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200
 
 #: The column each kind's results are sorted on.
-SORT_COLUMN: dict[str, str] = {
-    "exhibition": "title_en",
-    "recognition": "title_en",
-    "person": "family_name",
-    "testimony": "title_en",
-    "event": "title_en",
-    "organisation": "name_en",
-    "place": "name_en",
-    "image": "title_en",
-    "source": "title",
-    "figure": "label_en",
-}
+SORT_COLUMN: dict[str, str] = {kind.name: kind.search_sort for kind in kinds.KINDS}
 #: Results come grouped by type, in this order.
-KIND_ORDER = list(INDEXED)
+KIND_ORDER = list(kinds.SEARCH_ORDER)
 
 
 def parse_query(value: str | None) -> str:

@@ -19,8 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from archive import kinds
 from archive import models as m
-from archive.api.context import LANGUAGES
 
 MAX_TOKEN = 64
 #: Letters and digits of any script (Hebrew and Cyrillic names too).
@@ -31,22 +31,10 @@ LIGATURES = str.maketrans(
 )
 
 
-def translated(*names: str) -> list[str]:
-    return [f"{name}_{code}" for name in names for code in LANGUAGES]
-
-
-#: Kind -> (model, the columns whose words are indexed).
+#: Kind -> (model, the columns whose words are indexed), in search order.
 INDEXED: dict[str, tuple[type[m.Publishable], list[str]]] = {
-    "exhibition": (m.Exhibition, translated("title", "subtitle")),
-    "recognition": (m.Recognition, [*translated("title"), "file_number"]),
-    "person": (m.Person, ["family_name", "given_names", "name_prefix"]),
-    "testimony": (m.Testimony, translated("title")),
-    "event": (m.Event, translated("title")),
-    "organisation": (m.Organisation, [*translated("name"), "acronym"]),
-    "place": (m.Place, translated("name")),
-    "image": (m.Image, translated("title")),
-    "source": (m.Source, ["title", "creators"]),
-    "figure": (m.Figure, translated("label")),
+    name: (kinds.BY_NAME[name].model, list(kinds.BY_NAME[name].search_columns))
+    for name in kinds.SEARCH_ORDER
 }
 KIND_OF = {model: kind for kind, (model, _columns) in INDEXED.items()}
 

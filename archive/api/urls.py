@@ -4,21 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from archive import kinds
 from archive.api import views
 
 app_name = "api"
 
 router = SimpleRouter()
-router.register("recognitions", views.RecognitionViewSet, basename="recognition")
-router.register("people", views.PersonViewSet, basename="person")
-router.register("testimonies", views.TestimonyViewSet, basename="testimony")
-router.register("images", views.ImageViewSet, basename="image")
-router.register("sources", views.SourceViewSet, basename="source")
-router.register("organisations", views.OrganisationViewSet, basename="organisation")
-router.register("places", views.PlaceViewSet, basename="place")
-router.register("events", views.EventViewSet, basename="event")
-router.register("figures", views.FigureViewSet, basename="figure")
-router.register("exhibitions", views.ExhibitionViewSet, basename="exhibition")
+for kind in kinds.KINDS:
+    router.register(kind.plural, views.viewset_for(kind.name), basename=kind.name)
 
 urlpatterns = [
     path("v1/", views.ApiRootView.as_view(), name="root"),

@@ -588,3 +588,13 @@ class ApiRootView(ApiMixin, APIView):
             return render_json(links)
 
         return self.answer(request, render)
+
+
+def viewset_for(kind: str) -> type[RecordViewSet]:
+    """The viewset of a record kind (each declares its `kind`)."""
+    found = {
+        viewset.kind: viewset
+        for viewset in RecordViewSet.__subclasses__()
+        if getattr(viewset, "kind", None)
+    }
+    return found[kind]

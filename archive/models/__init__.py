@@ -5,10 +5,10 @@ from archive.models.citations import Citation
 from archive.models.clients import ApiClient, Tier
 from archive.models.events import Event, EventKind, EventParticipant
 from archive.models.exhibitions import (
-    EXHIBITABLE_MODELS,
     Exhibition,
     ExhibitionItem,
     ExhibitionSection,
+    exhibitable_model_names,
 )
 from archive.models.figures import Figure, Qualifier
 from archive.models.images import Image, Permission, Rendition, Rights
@@ -30,23 +30,7 @@ from archive.models.testimonies import (
 )
 from archive.models.versions import ArchiveVersion
 
-#: Every concrete Publishable model, in the order curators meet them.
-PUBLISHABLE_MODELS = (
-    Recognition,
-    Person,
-    Testimony,
-    Image,
-    Source,
-    Organisation,
-    Place,
-    Event,
-    Figure,
-    Exhibition,
-)
-
 __all__ = [
-    "EXHIBITABLE_MODELS",
-    "PUBLISHABLE_MODELS",
     "Access",
     "ApiClient",
     "ArchiveVersion",
@@ -61,6 +45,7 @@ __all__ = [
     "ExhibitionItem",
     "ExhibitionSection",
     "Figure",
+    "exhibitable_model_names",
     "Gender",
     "Image",
     "Living",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -12,23 +13,22 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models.base import Publishable, workflow_permissions
 
-#: Record types an exhibition item may point at (model names in the archive app).
-EXHIBITABLE_MODELS = (
-    "image",
-    "source",
-    "testimony",
-    "testimonysegment",
-    "recognition",
-    "person",
-    "event",
-    "place",
-    "organisation",
-    "figure",
-)
+
+def exhibitable_model_names() -> list[str]:
+    """What an item may show: any record but an exhibition, or a testimony segment.
+
+    Read from the model layer (every Publishable model), so a new record kind is
+    exhibitable without another list to keep."""
+    records = [
+        model._meta.model_name
+        for model in apps.get_app_config("archive").get_models()
+        if issubclass(model, Publishable) and model is not Exhibition
+    ]
+    return [*records, "testimonysegment"]
 
 
 def exhibitable_content_types() -> Q:
-    return Q(app_label="archive", model__in=EXHIBITABLE_MODELS)
+    return Q(app_label="archive", model__in=exhibitable_model_names())
 
 
 class Exhibition(Publishable):
@@ -149,7 +149,10 @@ class ExhibitionItem(models.Model):
     def clean(self) -> None:
         if self.content_type_id and self.object_id:
             model = self.content_type.model_class()
-            if model is None or self.content_type.model not in EXHIBITABLE_MODELS:
+            if (
+                model is None
+                or self.content_type.model not in exhibitable_model_names()
+            ):
                 raise ValidationError(
                     {"content_type": _("This record type cannot be shown.")}
                 )

@@ -375,3 +375,14 @@ def test_records_kept_the_first_public_mark_through_later_changes():
         ContentType.objects.get_for_model(event).model_class().objects.gone().count()
         == 0
     )
+
+
+def test_a_forged_admin_post_without_the_csrf_token_is_refused():
+    user = f.make_user("Publisher")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    event = f.make_event(title="Unchanged")
+    url = reverse("admin:archive_event_change", args=[event.pk])
+    assert client.post(url, {"title_en": "Forged"}).status_code == 403
+    event.refresh_from_db()
+    assert event.title == "Unchanged"

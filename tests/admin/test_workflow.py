@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from archive import models as m
+from archive.kinds import PUBLISHABLE_MODELS
 from archive.preview import preview_url
 from tests import factories as f
 
@@ -341,7 +342,7 @@ def test_every_content_model_is_registered_in_the_admin():
     from django.contrib import admin
 
     registered = set(admin.site._registry)
-    for model in (*m.PUBLISHABLE_MODELS, m.Term, m.ApiClient, m.ExhibitionSection):
+    for model in (*PUBLISHABLE_MODELS, m.Term, m.ApiClient, m.ExhibitionSection):
         if model is m.Image:
             continue  # registered by archive/admin/images.py with the upload form
         assert model in registered, model

@@ -13,6 +13,7 @@ import pytest
 
 from archive import models as m
 from archive.api.context import KINDS
+from archive.kinds import PUBLISHABLE_MODELS
 from tests.api.builders import EXHIBITION_STATE, canary_archive
 from tests.api.conftest import new_client
 
@@ -97,8 +98,8 @@ def test_anonymous_crawl_shows_nothing_hidden(api):
     for url, response in log:
         assert "/api/v1/renditions/" not in response.content.decode(), url
     for model_name, records in listed.items():
-        model = m.PUBLISHABLE_MODELS[
-            [mm._meta.model_name for mm in m.PUBLISHABLE_MODELS].index(model_name)
+        model = PUBLISHABLE_MODELS[
+            [mm._meta.model_name for mm in PUBLISHABLE_MODELS].index(model_name)
         ]
         assert len(records) == model.objects.public().count()
         first = api.get(f"/api/v1/{ROUTES[model_name]}/").json()
@@ -127,8 +128,8 @@ def test_exhibition_key_crawl_adds_exhibition_records_only(keyed_api):
     assert len(shown) > 0.8 * len(canary.tokens[EXHIBITION_STATE])
     client = m.ApiClient.objects.get()
     for model_name, records in listed.items():
-        model = m.PUBLISHABLE_MODELS[
-            [mm._meta.model_name for mm in m.PUBLISHABLE_MODELS].index(model_name)
+        model = PUBLISHABLE_MODELS[
+            [mm._meta.model_name for mm in PUBLISHABLE_MODELS].index(model_name)
         ]
         assert len(records) == model.objects.visible_to(client).count()
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image as PILImage
 
 from archive import models as m
+from archive.kinds import PUBLISHABLE_MODELS
 from archive.synthetic import (
     SYNTHETIC_BENCHMARK_EXHIBITION,
     SyntheticArchiveExists,
@@ -50,7 +51,7 @@ def test_same_seed_gives_the_same_archive_and_another_seed_another():
 def test_every_record_the_generator_makes_is_marked_synthetic():
     """Nothing generated can be mistaken for history: flag, name and parentage."""
     generate_archive(scale=SCALE, seed=1)
-    for model in m.PUBLISHABLE_MODELS:
+    for model in PUBLISHABLE_MODELS:
         assert model.objects.exists(), model.__name__
         assert not model.objects.filter(is_synthetic=False).exists(), model.__name__
     for person in m.Person.objects.all():
@@ -67,7 +68,7 @@ def test_every_record_the_generator_makes_is_marked_synthetic():
 def test_generated_records_are_public_and_pass_the_publication_rules():
     """Benchmarks see what a visitor would: every record public and publishable."""
     generate_archive(scale=SCALE, seed=1)
-    for model in m.PUBLISHABLE_MODELS:
+    for model in PUBLISHABLE_MODELS:
         assert model.objects.public().count() == model.objects.count(), model
         for record in model.objects.all()[:5]:
             assert record.publication_problems() == [], record
@@ -119,7 +120,7 @@ def test_deleting_removes_every_synthetic_row_and_nothing_else():
     f.cite(real, source)
     generate_archive(scale=SCALE, seed=1)
     delete_synthetic_archive()
-    for model in m.PUBLISHABLE_MODELS:
+    for model in PUBLISHABLE_MODELS:
         assert not model.objects.synthetic().exists(), model
     for model, parent in CHILD_ROWS:
         assert not model.objects.filter(**{parent: True}).exists(), model

@@ -1,0 +1,120 @@
+"""The one registry of record kinds: every list of kinds in the project reads it.
+
+A record kind is a `Publishable` model curators publish. Its entry says how the rest
+of the house refers to it: the `type` in API answers (the model name), the plural used
+in web and API addresses and as the demo archive's file name, and the columns whose
+words search finds. Adding a kind is one entry here plus its model, admin and API
+presenter (see docs/architecture.md).
+
+Languages come from `settings.LANGUAGES` only; `translated_columns` spells a
+translated field's per-language columns for every module that reads rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+
+from archive.models.base import Publishable
+from archive.models.events import Event
+from archive.models.exhibitions import Exhibition
+from archive.models.figures import Figure
+from archive.models.images import Image
+from archive.models.organisations import Organisation
+from archive.models.people import Person
+from archive.models.places import Place
+from archive.models.righteous import Recognition
+from archive.models.sources import Source
+from archive.models.testimonies import Testimony
+
+
+@cache
+def language_codes() -> tuple[str, ...]:
+    """Content languages, in `settings.LANGUAGES` order (English first)."""
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def translated_columns(*names: str, prefix: str = "") -> list[str]:
+    """`title` -> `title_en`, `title_fr`, ... (every field's columns, in order)."""
+    return [f"{prefix}{name}_{code}" for name in names for code in language_codes()]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """How the house refers to one kind of record."""
+
+    #: The `type` in API answers; also the model name.
+    name: str
+    model: type[Publishable]
+    #: The address segment on the site and in the API, and the demo file's name.
+    plural: str
+    #: Columns whose words search finds (translated fields spelled out).
+    search_columns: tuple[str, ...]
+    #: The column search results of this kind are sorted on.
+    search_sort: str
+
+
+def _tr(*names: str) -> tuple[str, ...]:
+    return tuple(translated_columns(*names))
+
+
+#: Every record kind, in the order curators meet them (admin, API root, changes).
+KINDS: tuple[RecordKind, ...] = (
+    RecordKind(
+        "recognition",
+        Recognition,
+        "recognitions",
+        (*_tr("title"), "file_number"),
+        "title_en",
+    ),
+    RecordKind(
+        "person",
+        Person,
+        "people",
+        ("family_name", "given_names", "name_prefix"),
+        "family_name",
+    ),
+    RecordKind("testimony", Testimony, "testimonies", _tr("title"), "title_en"),
+    RecordKind("image", Image, "images", _tr("title"), "title_en"),
+    RecordKind("source", Source, "sources", ("title", "creators"), "title"),
+    RecordKind(
+        "organisation",
+        Organisation,
+        "organisations",
+        (*_tr("name"), "acronym"),
+        "name_en",
+    ),
+    RecordKind("place", Place, "places", _tr("name"), "name_en"),
+    RecordKind("event", Event, "events", _tr("title"), "title_en"),
+    RecordKind("figure", Figure, "figures", _tr("label"), "label_en"),
+    RecordKind(
+        "exhibition", Exhibition, "exhibitions", _tr("title", "subtitle"), "title_en"
+    ),
+)
+
+BY_NAME: dict[str, RecordKind] = {kind.name: kind for kind in KINDS}
+BY_MODEL: dict[type[Publishable], RecordKind] = {kind.model: kind for kind in KINDS}
+#: Every concrete Publishable model, in the order of KINDS.
+PUBLISHABLE_MODELS: tuple[type[Publishable], ...] = tuple(kind.model for kind in KINDS)
+#: Search results come grouped by kind in this order (exhibitions first).
+SEARCH_ORDER: tuple[str, ...] = (
+    "exhibition",
+    "recognition",
+    "person",
+    "testimony",
+    "event",
+    "organisation",
+    "place",
+    "image",
+    "source",
+    "figure",
+)
+#: Parts of records that exhibition items may also point at (model names).
+EXHIBITABLE_PARTS: tuple[str, ...] = ("testimonysegment",)
+
+
+def kind_of(model: type) -> RecordKind:
+    """The kind of a record model (its historical model is not a kind)."""
+    return BY_MODEL[model]
