@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
@@ -588,3 +590,25 @@ class ApiRootView(ApiMixin, APIView):
             return render_json(links)
 
         return self.answer(request, render)
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Interactive documentation of the API (Swagger UI)."""
+
+    # (The docstring above is what OPTIONS shows.) Only the page and its script
+    # are HTML: drf-spectacular renders every answer with the page's template, which
+    # needs context only the page has, so OPTIONS answered 500 and errors came as
+    # plain text labelled problem+json. Here they are JSON, as on every endpoint.
+
+    def get_renderers(self) -> list[Any]:
+        if self.request.method == "OPTIONS":
+            return [JSONRenderer()]
+        return super().get_renderers()
+
+    def finalize_response(
+        self, request: Request, response: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        if isinstance(response, Response) and response.exception:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
