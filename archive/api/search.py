@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from archive import models as m
 from archive.api.context import ApiContext
+from archive.api.pagination import MAX_CURSOR_LENGTH, encode_payload
 from archive.api.problems import InvalidParameter
 from archive.api.records import MODELS, load_refs
 from archive.api.search_index import INDEXED, query_words
@@ -144,13 +145,17 @@ class SearchPage:
 
 
 def _cursor(kind: str, sort_value: Any, pk: int) -> str:
-    raw = json.dumps([kind, sort_value, pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_payload([kind, sort_value, pk])
+
+
+#: The shortest cursor a search accepts (the schema's lower bound): the shortest
+#: type, an empty sort value, id 1.
+SHORTEST_CURSOR = _cursor(min(KIND_ORDER, key=len), "", 1)
 
 
 def _decode(cursor: str, kinds: list[str]) -> tuple[str, Any, int]:
     invalid = InvalidParameter({"cursor": [_("This cursor is not valid.")]})
-    if len(cursor) > 1000:
+    if len(cursor) > MAX_CURSOR_LENGTH:
         raise invalid
     try:
         kind, sort_value, pk = json.loads(

@@ -34,21 +34,23 @@ from archive import models as m
 from archive.api import files, filters, iiif
 from archive.api import serializers as shapes
 from archive.api.caching import Rendered, cached_response, etag_for
+from archive.api.changes import SHORTEST_CURSOR as SHORTEST_CHANGES_CURSOR
 from archive.api.changes import changes, gone_for
 from archive.api.context import KINDS, ApiContext, Audience
 from archive.api.filters import check_params, parse_lang, parse_page_size
 from archive.api.pagination import (
-    CURSOR_PATTERN,
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     KeysetPagination,
     KeysetPaginator,
+    cursor_schema,
     orderings,
     page_link,
 )
 from archive.api.problems import Gone, InvalidParameter
 from archive.api.records import TYPES, csl_json
 from archive.api.search import KIND_ORDER, parse_kinds, parse_query, search
+from archive.api.search import SHORTEST_CURSOR as SHORTEST_SEARCH_CURSOR
 
 UUID_PATTERN = (
     "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -442,11 +444,15 @@ def rendition_file(request: HttpRequest, token: str):
 # Search, changes, root ---------------------------------------------------------
 
 
-CURSOR = OpenApiParameter(
-    "cursor",
-    {"type": "string", "maxLength": 1000, "pattern": CURSOR_PATTERN},
-    description="Where the page starts; take it from `next` of the page before.",
-)
+def cursor_parameter(shortest: str) -> OpenApiParameter:
+    """`cursor`, at least as long as the endpoint's `shortest` acceptable one."""
+    return OpenApiParameter(
+        "cursor",
+        cursor_schema(shortest),
+        description="Where the page starts; take it from `next` of the page before.",
+    )
+
+
 PAGE_SIZE = OpenApiParameter(
     "page_size",
     {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
@@ -481,7 +487,7 @@ class SearchView(ApiMixin, APIView):
                 description="Comma-separated record types to search, e.g. "
                 "`recognition,person`. Default: all.",
             ),
-            CURSOR,
+            cursor_parameter(SHORTEST_SEARCH_CURSOR),
             PAGE_SIZE,
         ],
         responses={200: shapes.SearchPageSerializer},
@@ -526,7 +532,7 @@ class ChangesView(ApiMixin, APIView):
                 description="Changes at or after this moment (ISO 8601 with a time "
                 "zone, e.g. 2025-05-08T00:00:00Z). Omit it for everything.",
             ),
-            CURSOR,
+            cursor_parameter(SHORTEST_CHANGES_CURSOR),
             PAGE_SIZE,
         ],
         responses={200: shapes.ChangesPageSerializer},
