@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from archive import kinds
 from archive.api.context import ApiContext, Audience
+from archive.api.pagination import MAX_CURSOR_LENGTH, SHORTEST_MOMENT, encode_payload
 from archive.api.problems import InvalidParameter
 from archive.api.records import MODELS
 from archive.models import Access, Publishable, Status
@@ -88,15 +89,16 @@ class Position:
 
 
 def encode_cursor(position: Position) -> str:
-    raw = json.dumps(
-        [position.at.isoformat(), position.kind, position.pk], separators=(",", ":")
-    ).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_payload([position.at.isoformat(), position.kind, position.pk])
+
+
+#: The shortest cursor the feed accepts (the schema's lower bound).
+SHORTEST_CURSOR = encode_payload([SHORTEST_MOMENT, min(CHANGE_KINDS, key=len), 1])
 
 
 def decode_cursor(cursor: str) -> Position:
     invalid = InvalidParameter({"cursor": [_("This cursor is not valid.")]})
-    if len(cursor) > 1000:
+    if len(cursor) > MAX_CURSOR_LENGTH:
         raise invalid
     try:
         at, kind, pk = json.loads(

@@ -31,8 +31,10 @@ from archive.api.problems import InvalidParameter
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_CURSOR_LENGTH = 1000
-#: Cursors are unpadded base64url.
-CURSOR_PATTERN = "^[A-Za-z0-9_-]+$"
+#: The shortest texts `date.fromisoformat` and `datetime.fromisoformat` (with the
+#: time zone cursors require) accept: ISO 8601 week dates. They bound cursor lengths.
+SHORTEST_DAY = "2000W01"
+SHORTEST_MOMENT = "2000W01T00Z"
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,70 @@ class Page:
     previous_cursor: str | None
 
 
-def _encode(payload: dict[str, Any]) -> str:
+def encode_payload(payload: Any) -> str:
+    """A cursor: compact JSON in unpadded base64url (lists, search and changes)."""
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_schema(shortest: str) -> dict[str, Any]:
+    """The OpenAPI schema of a `cursor` parameter, given the endpoint's shortest
+    acceptable cursor.
+
+    The schema cannot say which strings are cursors, but it can say how long one
+    is: shorter strings (such as `0`) decode to less JSON than any cursor holds, so
+    the server refuses them and the schema must not admit them. Every cursor the
+    server emits or accepts matches (tests/api/test_docs.py checks real ones).
+    """
+    low, high = len(shortest), MAX_CURSOR_LENGTH
+    return {
+        "type": "string",
+        "minLength": low,
+        "maxLength": high,
+        "pattern": f"^[A-Za-z0-9_-]{{{low},{high}}}$",
+    }
+
+
+def sort_fields(model: type[models.Model], ordering: Ordering) -> list[models.Field]:
+    """The fields a cursor of this ordering holds values of: its columns, then id."""
+    columns = [column for column, _desc in ordering.columns] + ["id"]
+    return [model._meta.get_field(column) for column in columns]
+
+
+def shortest_value(field: models.Field) -> Any:
+    """The value of `field` whose JSON is the shortest `KeysetPaginator` accepts."""
+    if isinstance(field, models.DateTimeField):
+        value: Any = SHORTEST_MOMENT
+    elif isinstance(field, models.DateField):
+        value = SHORTEST_DAY
+    elif isinstance(
+        field,
+        models.IntegerField
+        | models.AutoField
+        | models.DecimalField
+        | models.FloatField,
+    ):
+        value = 0
+    else:
+        value = ""
+    if field.null and len("null") < len(json.dumps(value)):
+        return None
+    return value
+
+
+def shortest_cursor(model: type[models.Model], choices: Any) -> str:
+    """The shortest cursor a list of `model` accepts, over its orderings."""
+    cursors = [
+        encode_payload(
+            {
+                "o": ordering.name,
+                "d": "n",
+                "v": [shortest_value(field) for field in sort_fields(model, ordering)],
+            }
+        )
+        for ordering in choices
+    ]
+    return min(cursors, key=len)
 
 
 def _json_value(value: Any) -> Any:
@@ -77,9 +140,8 @@ class KeysetPaginator:
     def __init__(self, queryset: QuerySet, ordering: Ordering) -> None:
         self.queryset = queryset
         self.ordering = ordering
-        model = queryset.model
         self.columns = [*ordering.columns, ("id", ordering.columns[-1][1])]
-        self.fields = [model._meta.get_field(column) for column, _desc in self.columns]
+        self.fields = sort_fields(queryset.model, ordering)
 
     # Cursors ---------------------------------------------------------------------
     def decode(self, cursor: str) -> tuple[bool, list[Any]]:
@@ -150,7 +212,7 @@ class KeysetPaginator:
         return value
 
     def cursor_for(self, values: tuple[Any, ...], backwards: bool) -> str:
-        return _encode(
+        return encode_payload(
             {
                 "o": self.ordering.name,
                 "d": "p" if backwards else "n",
@@ -381,11 +443,9 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "description": "Where the page starts; take it from `next` or "
                 "`previous` of the page before.",
-                "schema": {
-                    "type": "string",
-                    "maxLength": MAX_CURSOR_LENGTH,
-                    "pattern": CURSOR_PATTERN,
-                },
+                "schema": cursor_schema(
+                    shortest_cursor(view.model, view.orderings.values())
+                ),
             },
             {
                 "name": "page_size",
