@@ -1,7 +1,8 @@
 """Files of the archive: taking originals in, making renditions, publishing them.
 
-The storage side of media; the pixels are in `archive/renditions.py` and the checks
-in `archive/uploads.py`. Rules kept here:
+The storage side of media; the pixels are in `archive/renditions.py`, the checks in
+`archive/uploads.py`, and `archive/effects.py` decides when the functions here run.
+Rules kept here:
 
 - An original is validated, hashed while it streams, and stored byte-exact under a
   generated name in private storage. It is never deleted by the application (history
@@ -27,11 +28,9 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 
-from archive import renditions, services, uploads
-from archive.models import Image, Publishable, Rendition, Source
+from archive import renditions, uploads
+from archive.models import Image, Rendition, Source
 from archive.storage import (
     PRIVATE_RENDITIONS,
     PUBLIC_RENDITIONS,
@@ -353,7 +352,7 @@ def publish_renditions(image: Image) -> None:
 def unpublish_renditions(image: Image) -> int:
     """Remove the public renditions of an image that is no longer public.
 
-    Rows go now; their files after the commit (see the post_delete receiver). The
+    Rows go now; their files after the commit (see `archive.effects`). The
     renditions are made again, privately, when staff look at the image.
     """
     public = Rendition.objects.filter(image_id=image.pk).exclude(
@@ -388,20 +387,3 @@ def sync_rendition_visibility(*, image_id: int) -> None:
         publish_renditions(image)
     else:
         unpublish_renditions(image)
-
-
-def _on_status_change(record: Publishable, old_status: str, new_status: str) -> None:
-    """Publishing-workflow hook: called after commit when a record changes status."""
-    if isinstance(record, Image):
-        sync_rendition_visibility(image_id=record.pk)
-
-
-if _on_status_change not in services.status_change_hooks:
-    services.status_change_hooks.append(_on_status_change)
-
-
-@receiver(post_delete, sender=Rendition, dispatch_uid="archive.media.rendition_file")
-def _delete_rendition_file(sender: type, instance: Rendition, **kwargs: Any) -> None:
-    """A deleted rendition's file goes after the commit (also on cascades)."""
-    if instance.file.name:
-        delete_on_commit(rendition_storage, instance.file.name)

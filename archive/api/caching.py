@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -146,24 +145,3 @@ def bump_on_change(sender: Any, **kwargs: Any) -> None:
 def bump_on_m2m(sender: Any, action: str, **kwargs: Any) -> None:
     if action.startswith("post_"):
         ArchiveVersion.bump()
-
-
-def connect() -> None:
-    """Connect the bumps per model (called once, from the app's ready()).
-
-    Per sender rather than for every model: a receiver for all senders would make
-    Django fetch and signal every row of every bulk delete, search words included.
-    """
-    for model in content_models():
-        uid = model._meta.label_lower
-        post_save.connect(bump_on_change, sender=model, dispatch_uid=f"api-save-{uid}")
-        post_delete.connect(
-            bump_on_change, sender=model, dispatch_uid=f"api-delete-{uid}"
-        )
-        for field in model._meta.local_many_to_many:
-            through = field.remote_field.through
-            m2m_changed.connect(
-                bump_on_m2m,
-                sender=through,
-                dispatch_uid=f"api-m2m-{through._meta.label_lower}",
-            )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -254,29 +254,22 @@ class Image(Publishable, Dated):
         return instance
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        stored = getattr(self, "_stored_focal", (None, None))
-        focal_moved = (
-            self.pk is not None
-            and None not in stored
-            and stored != (self.focal_x, self.focal_y)
-        )
         super().save(*args, **kwargs)
         self._stored_focal = (self.focal_x, self.focal_y)
-        if focal_moved:
-            from archive.media import forget_crops
-
-            forget_crops(self)
-        # A change of status, access or embargo can make the image public or hide
-        # it; once committed, its renditions follow (public files or private ones).
-        transaction.on_commit(self._sync_renditions, robust=True)
 
     def get_absolute_url(self) -> str:
         return reverse("archive:image-detail", kwargs={"slug": self.slug})
 
-    def _sync_renditions(self) -> None:
-        from archive.media import sync_rendition_visibility
-
-        sync_rendition_visibility(image_id=self.pk)
+    def focal_point_moved(self) -> bool:
+        """Whether the focal point differs from the one loaded from the database (or
+        last saved). Still true while the save that moves it sends `post_save`, so
+        the crops made around the old point can be dropped then."""
+        stored = getattr(self, "_stored_focal", (None, None))
+        return (
+            self.pk is not None
+            and None not in stored
+            and stored != (self.focal_x, self.focal_y)
+        )
 
     def get_rendition(self, spec: str, fmt: str = "jpeg") -> Rendition:
         """The rendition for a spec name (`card`) or spec (`fill-400x300`), made once.
