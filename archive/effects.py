@@ -44,7 +44,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from archive import media
 from archive.api import caching, files, search_index
 from archive.models import Image, NameVariant, Publishable, Rendition
-from archive.storage import rendition_storage
+from archive.storage import delete_on_commit, rendition_storage
 
 
 def connect() -> None:
@@ -99,7 +99,7 @@ def image_saved(
 def rendition_deleted(sender: type, instance: Rendition, **kwargs: Any) -> None:
     """A deleted rendition's file goes after the commit (also on cascades)."""
     if instance.file.name:
-        media.delete_on_commit(rendition_storage, instance.file.name)
+        delete_on_commit(rendition_storage, instance.file.name)
 
 
 def record_status_changed(

@@ -175,7 +175,7 @@ def test_rendition_is_reused_not_rendered_again(monkeypatch):
     image = publishable_image()
     first = image.get_rendition("card", "webp")
     monkeypatch.setattr(
-        media, "render_original", lambda *a: pytest.fail("rendered twice")
+        m.Image, "render_original", lambda *a: pytest.fail("rendered twice")
     )
     assert image.get_rendition("fill-400x300", "webp") == first
 
