@@ -43,13 +43,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Model
-from django.db.models.signals import (
-    m2m_changed,
-    post_delete,
-    post_save,
-    pre_delete,
-    pre_save,
-)
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -231,32 +224,6 @@ def bump_on_m2m(
         ArchiveVersion.bump(pending.pop(sender, set(AUDIENCES)))
 
 
-def connect() -> None:
-    """Connect the bumps per model (called once, from the app's ready()).
-
-    Per sender rather than for every model: a receiver for all senders would make
-    Django fetch and signal every row of every bulk delete, search words included.
-    """
-    for model in content_models():
-        uid = model._meta.label_lower
-        pre_save.connect(
-            note_seen_before_save, sender=model, dispatch_uid=f"api-presave-{uid}"
-        )
-        post_save.connect(bump_on_save, sender=model, dispatch_uid=f"api-save-{uid}")
-        pre_delete.connect(
-            note_seen_before_delete, sender=model, dispatch_uid=f"api-predelete-{uid}"
-        )
-        post_delete.connect(
-            bump_on_delete, sender=model, dispatch_uid=f"api-delete-{uid}"
-        )
-        for field in model._meta.local_many_to_many:
-            through = field.remote_field.through
-            LINK_KEYS[through] = (
-                field.m2m_field_name(),
-                field.m2m_reverse_field_name(),
-            )
-            m2m_changed.connect(
-                bump_on_m2m,
-                sender=through,
-                dispatch_uid=f"api-m2m-{through._meta.label_lower}",
-            )
+def link_keys(through: type[Model], field: Any) -> None:
+    """Remember a link table's two keys (called when its receiver is connected)."""
+    LINK_KEYS[through] = (field.m2m_field_name(), field.m2m_reverse_field_name())
