@@ -399,9 +399,6 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # How long the API keeps a rendered answer in its own cache (it is also dropped as
 # soon as any content changes); 0 switches the response cache off.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 600)
-# Benchmark hooks (the ceiling view and the cache-bypass header of bench_api).
-# Off by default; never switch on in production.
-API_BENCHMARK = env_bool("API_BENCHMARK", default=False)
 
 LOGGING = {
     "version": 1,

@@ -30,7 +30,6 @@ from django.utils.http import http_date
 from archive.api.context import Audience
 from archive.models import ArchiveVersion
 
-BENCH_COLD_HEADER = "HTTP_X_BENCH_COLD"
 JSON = "application/json"
 
 
@@ -50,11 +49,6 @@ def last_modified(changed_at: datetime.datetime, today: datetime.date) -> float:
     return max(changed_at, midnight).timestamp()
 
 
-def cache_bypassed(request: HttpRequest) -> bool:
-    """The benchmark's cold runs skip the response cache (only when it is on)."""
-    return settings.API_BENCHMARK and request.META.get(BENCH_COLD_HEADER) == "1"
-
-
 def cached_response(
     request: HttpRequest,
     audience: Audience,
@@ -66,10 +60,11 @@ def cached_response(
     """Answer from the response cache, or render, store and answer.
 
     Handles If-None-Match / If-Modified-Since (304) and sets the caching headers.
+    A request marked `skip_response_cache` (bench_api's cold runs) is always rendered.
     """
     version, changed_at = ArchiveVersion.current()
     seconds = settings.API_RESPONSE_CACHE_SECONDS
-    use_cache = seconds > 0 and not cache_bypassed(request)
+    use_cache = seconds > 0 and not getattr(request, "skip_response_cache", False)
     key = None
     rendered = None
     if use_cache:
