@@ -199,7 +199,7 @@ def _add_bench_exhibitions(missing: int) -> None:
     from django.db import transaction
 
     from archive import models as m
-    from archive.api.records import MODELS
+    from archive.api.presenters import MODELS
 
     pools = {
         kind: list(
