@@ -16,7 +16,6 @@ person's name); a reference in a single field (a testimony's witness) becomes nu
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any, ClassVar
 
 from rest_framework import serializers as s
@@ -185,13 +184,13 @@ class RecordPresenter(Shape):
         # The id serves `id`, `api_url` and the other links.
         return [f"uuid = {compiler.use(uuid_text)}(row['uuid'])"]
 
-    @cached_property
-    def present_list(self):
-        return self.compile(detail=False)
-
-    @cached_property
-    def present_detail(self):
-        return self.compile(detail=True) if self.has_detail else self.present_list
+    def prepare(self) -> None:
+        """Compile the presenter functions, once every kind has registered (the
+        package does it on import: a faulty declaration fails at start-up)."""
+        self.present_list = self.compile(detail=False)
+        self.present_detail = (
+            self.compile(detail=True) if self.has_detail else self.present_list
+        )
 
     def load(
         self, ctx: ApiContext, ids: list[int], detail: bool = False

@@ -3,8 +3,6 @@ stand alone as exhibition items."""
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from rest_framework import serializers as s
 
 from archive import models as m
@@ -168,6 +166,5 @@ class SegmentPresenter(Shape):
         present = self.present
         return {row["id"]: present(ctx, row, batch) for row in rows}
 
-    @cached_property
-    def present(self):
-        return self.compile()
+    def prepare(self) -> None:
+        self.present = self.compile()
