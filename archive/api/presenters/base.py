@@ -77,6 +77,9 @@ class Embedded(Member):
     def columns(self, prefix: str) -> list[str]:
         return [prefix + self.column]
 
+    def fetches(self, detail: bool) -> bool:
+        return True
+
     def fetch(self, ctx: ApiContext, rows: list[Row], batch: Batch, detail: bool):
         ids = [row[self.column] for row in rows if row[self.column]]
         batch.groups[self.group] = PRESENTERS[self.kind].load(ctx, ids)

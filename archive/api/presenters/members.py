@@ -304,6 +304,9 @@ class Many(Member):
     def columns(self, prefix: str) -> list[str]:
         return ["id"]  # the owner's id, which the related rows are grouped by
 
+    def fetches(self, detail: bool) -> bool:
+        return True
+
     def fetch(self, ctx: ApiContext, rows: list[Row], batch: Batch, detail: bool):
         related = self.query.rows(ctx, [row["id"] for row in rows])
         related = self.shape.fetch(ctx, related, batch, detail)
@@ -390,6 +393,9 @@ class Object(Member):
 
     def annotations(self, ctx: ApiContext, prefix: str) -> dict[str, Any]:
         return self.shape.annotations(ctx, prefix + self.prefix)
+
+    def fetches(self, detail: bool) -> bool:
+        return bool(self.shape.fetchers(detail))
 
     def fetch(self, ctx: ApiContext, rows: list[Row], batch: Batch, detail: bool):
         self.shape.fetch(ctx, rows, batch, detail)

@@ -109,6 +109,10 @@ class Member:
     def bind(self, owner: str) -> None:
         """Called once by the shape holding the member (`owner` is its name)."""
 
+    def fetches(self, detail: bool) -> bool:
+        """Whether `fetch` loads anything (most members only read their row)."""
+        return False
+
     def fetch(self, ctx: ApiContext, rows: list[Row], batch: Batch, detail: bool):
         """Load what this member needs for these rows into `batch`."""
 
@@ -129,14 +133,24 @@ class Shape:
             raise ValueError(f"{name}: a member is declared twice in {names}")
         for member in self.members:
             member.bind(name)
+        self._members = {
+            False: tuple(member for member in self.members if not member.detail),
+            True: self.members,
+        }
+        # Fetching runs for every batch: only the members that load something.
+        self._fetchers = {
+            detail: tuple(m for m in self._members[detail] if m.fetches(detail))
+            for detail in (False, True)
+        }
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
 
     def members_for(self, detail: bool = False) -> tuple[Member, ...]:
-        if detail:
-            return self.members
-        return tuple(member for member in self.members if not member.detail)
+        return self._members[detail]
+
+    def fetchers(self, detail: bool = False) -> tuple[Member, ...]:
+        return self._fetchers[detail]
 
     @property
     def has_detail(self) -> bool:
@@ -164,7 +178,7 @@ class Shape:
         self, ctx: ApiContext, rows: list[Row], batch: Batch, detail: bool = False
     ) -> list[Row]:
         """Run the members' batch queries for these rows; the rows to present."""
-        for member in self.members_for(detail):
+        for member in self._fetchers[detail]:
             member.fetch(ctx, rows, batch, detail)
         return rows
 
