@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from archive import kinds
 from archive.api.context import ApiContext, Audience
 from archive.api.pagination import MAX_CURSOR_LENGTH, SHORTEST_MOMENT, encode_payload
+from archive.api.presenters import MODELS
 from archive.api.problems import InvalidParameter
-from archive.api.records import MODELS
 from archive.models import Access, Publishable, Status
 
 CHANGE_KINDS = [kind.name for kind in kinds.KINDS]
