@@ -16,20 +16,16 @@ never be missed.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
 import heapq
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
-from django.utils.translation import gettext as _
 
 from archive import kinds
+from archive.api import cursors
 from archive.api.context import ApiContext, Audience
-from archive.api.problems import InvalidParameter
 from archive.api.records import MODELS
 from archive.models import Access, Publishable, Status
 
@@ -88,31 +84,23 @@ class Position:
 
 
 def encode_cursor(position: Position) -> str:
-    raw = json.dumps(
-        [position.at.isoformat(), position.kind, position.pk], separators=(",", ":")
-    ).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode(
+        "changes", [position.at.isoformat(), position.kind, position.pk]
+    )
 
 
 def decode_cursor(cursor: str) -> Position:
-    invalid = InvalidParameter({"cursor": [_("This cursor is not valid.")]})
-    if len(cursor) > 1000:
-        raise invalid
+    """The position of the last entry before the page, or a 400."""
+    payload = cursors.decode(cursor, "changes")
+    if not isinstance(payload, list) or len(payload) != 3:
+        raise cursors.invalid()
+    at, kind, pk = payload
     try:
-        at, kind, pk = json.loads(
-            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        )
         moment = datetime.datetime.fromisoformat(at)
         if moment.tzinfo is not None:
             moment = moment.astimezone(datetime.UTC)
-    except (
-        binascii.Error,
-        ValueError,
-        TypeError,
-        UnicodeDecodeError,
-        OverflowError,
-    ) as error:
-        raise invalid from error
+    except (ValueError, TypeError, OverflowError) as error:
+        raise cursors.invalid() from error
     if (
         moment.tzinfo is None
         or kind not in CHANGE_KINDS
@@ -120,7 +108,7 @@ def decode_cursor(cursor: str) -> Position:
         or not isinstance(pk, int)
         or not 0 < pk < 2**63
     ):
-        raise invalid
+        raise cursors.invalid()
     return Position(moment, kind, pk)
 
 

@@ -7,7 +7,8 @@ by another; the version lets a later format refuse today's cursors cleanly.
 
 Decoding is strict: a cursor is valid only if it is exactly what `encode` makes of
 its payload (no padding, no stray characters or whitespace, UTF-8 without lone
-surrogates, no NaN), and every failure is the same 400. What a payload must hold is
+surrogates, no NaN) and holds no NUL character (which PostgreSQL refuses in a
+query), and every failure is the same 400. What a payload must hold is
 for its caller to check; `invalid()` gives them the same error.
 """
 
@@ -75,6 +76,16 @@ def decode(cursor: str, kind: str) -> Any:
         # ValueError covers bad JSON, bad UTF-8 (UnicodeDecodeError), lone
         # surrogates (UnicodeEncodeError) and a list of the wrong length.
         raise invalid() from error
-    if not exact:
+    if not exact or _has_nul(payload):
         raise invalid()
     return payload
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    return False

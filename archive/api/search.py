@@ -10,9 +10,6 @@ changing the API's shape.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from archive import kinds
 from archive import models as m
+from archive.api import cursors
 from archive.api.context import ApiContext
 from archive.api.problems import InvalidParameter
 from archive.api.records import MODELS, load_refs
@@ -113,20 +111,15 @@ class SearchPage:
 
 
 def _cursor(kind: str, sort_value: Any, pk: int) -> str:
-    raw = json.dumps([kind, sort_value, pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode("search", [kind, sort_value, pk])
 
 
 def _decode(cursor: str, kinds: list[str]) -> tuple[str, Any, int]:
-    invalid = InvalidParameter({"cursor": [_("This cursor is not valid.")]})
-    if len(cursor) > 1000:
-        raise invalid
-    try:
-        kind, sort_value, pk = json.loads(
-            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        )
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise invalid from error
+    """(type, sort value, id) of the last result before the page, or a 400."""
+    payload = cursors.decode(cursor, "search")
+    if not isinstance(payload, list) or len(payload) != 3:
+        raise cursors.invalid()
+    kind, sort_value, pk = payload
     if (
         kind not in kinds
         or not (sort_value is None or isinstance(sort_value, str))
@@ -134,7 +127,7 @@ def _decode(cursor: str, kinds: list[str]) -> tuple[str, Any, int]:
         or not isinstance(pk, int)
         or not 0 < pk < 2**63
     ):
-        raise invalid
+        raise cursors.invalid()
     return kind, sort_value, pk
 
 
