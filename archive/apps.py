@@ -15,13 +15,10 @@ class ArchiveConfig(AppConfig):
 
         from archive import (
             checks,  # noqa: F401  (registers system checks)
-            media,  # noqa: F401  (workflow hook, rendition cleanup)
+            effects,
         )
-        from archive.api import caching, files, search_index
 
-        caching.connect()  # content changes bump the archive version
-        search_index.connect()  # saved records are indexed for search
-        files.register_hooks()  # publishing an exhibition makes its image sizes
+        effects.connect()  # what follows saves and deletes (see archive/effects.py)
 
         # Pillow warns of a decompression bomb above this many pixels, and the
         # archive treats that warning as an error: align it with the upload cap.

@@ -1,7 +1,9 @@
-"""Files of the archive: taking originals in, making renditions, publishing them.
+"""Files of the archive: taking originals in, and renditions public or private.
 
-The storage side of media; the pixels are in `archive/renditions.py` and the checks
-in `archive/uploads.py`. Rules kept here:
+The storage side of media; an image makes its own renditions (`Image.get_rendition`,
+with the pixels in `archive/renditions.py`), the upload checks are in
+`archive/uploads.py`, and `archive/effects.py` decides when the functions here run.
+Rules kept here:
 
 - An original is validated, hashed while it streams, and stored byte-exact under a
   generated name in private storage. It is never deleted by the application (history
@@ -9,7 +11,8 @@ in `archive/uploads.py`. Rules kept here:
   nothing references.
 - A file written during a transaction that then rolls back, or whose save fails, is
   deleted: nothing is orphaned. Deletions of files that *were* referenced happen only
-  after the transaction commits, so a rollback never loses a file.
+  after the transaction commits, so a rollback never loses a file (the helpers are
+  in `archive/storage.py`).
 - Renditions of public images are public files; renditions of every other image are
   private files behind a staff-only view. Publishing moves them to public storage;
   withdrawing, unpublishing, an embargo or a restricted access level removes the
@@ -18,29 +21,26 @@ in `archive/uploads.py`. Rules kept here:
 
 from __future__ import annotations
 
-import logging
-import weakref
 from typing import Any
 
-from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import IntegrityError, transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.db import transaction
 
-from archive import renditions, services, uploads
-from archive.models import Image, Publishable, Rendition, Source
+from archive import renditions, uploads
+from archive.models import Image, Rendition, Source
 from archive.storage import (
     PRIVATE_RENDITIONS,
     PUBLIC_RENDITIONS,
+    delete_on_commit,
     generated_name,
     private_storage,
     rendition_storage,
+    save_with_transaction,
 )
 
-logger = logging.getLogger(__name__)
+# Re-exported: the synthetic-data generator and the ingest tests import it here.
+from archive.storage import delete_unless_committed as delete_unless_committed
 
 #: Every named spec in every format (e.g. to warm an image before pinning queries).
 ALL_RENDITIONS: tuple[tuple[str, str], ...] = tuple(
@@ -56,61 +56,6 @@ PUBLISH_RENDITIONS: tuple[tuple[str, str], ...] = (
 
 
 # --- Files and transactions -------------------------------------------------------
-
-
-class _CommitMarker:
-    """Registered with `on_commit`; records that the commit happened."""
-
-    __slots__ = ("__weakref__", "state")
-
-    def __init__(self, state: dict[str, bool]) -> None:
-        self.state = state
-
-    def __call__(self) -> None:
-        self.state["committed"] = True
-
-
-def _delete_if_uncommitted(storage: Storage, name: str, state: dict) -> None:
-    if state.get("committed"):
-        return
-    try:
-        storage.delete(name)
-        logger.info("Removed %s: its transaction rolled back.", name)
-    except Exception:  # never raise from a finaliser; reconcile_media reports it
-        logger.exception("Could not remove %s after a rollback.", name)
-
-
-def delete_unless_committed(storage: Storage, name: str) -> None:
-    """Delete `name` from `storage` if the current transaction does not commit.
-
-    Django has no on-rollback hook, but it discards the `on_commit` callbacks of a
-    transaction or savepoint that rolls back. We register a marker callback and
-    attach a finaliser to it: when the marker is discarded without having run, the
-    transaction did not commit and the file is deleted. (Outside a transaction the
-    marker runs at once and the file stays; callers then handle a failed save.)
-    The marker is created here and referenced only by Django's callback list, so no
-    traceback of the caller can keep it alive.
-    """
-    state: dict[str, bool] = {"committed": False}
-    marker = _CommitMarker(state)
-    finaliser = weakref.finalize(marker, _delete_if_uncommitted, storage, name, state)
-    finaliser.atexit = False
-    transaction.on_commit(marker)
-
-
-def delete_on_commit(storage: Storage, name: str) -> None:
-    """Delete a file once the current transaction commits (at once in autocommit)."""
-
-    def delete() -> None:
-        storage.delete(name)
-
-    transaction.on_commit(delete, robust=True)
-
-
-def _store(storage: Storage, name: str, content: Any) -> str:
-    stored = storage.save(name, content)
-    delete_unless_committed(storage, stored)
-    return stored
 
 
 def _require_transaction_if_not_saving(save: bool) -> None:
@@ -159,7 +104,7 @@ def ingest_image(
     _require_transaction_if_not_saving(save)
     if checked is None:
         checked = uploads.validate_image(upload, filename)
-    name = _store(
+    name = save_with_transaction(
         private_storage, generated_name("originals", checked.extension), upload
     )
     replacing = image.pk is not None and bool(image.file)
@@ -202,7 +147,9 @@ def ingest_source_file(
     _require_transaction_if_not_saving(save)
     if checked is None:
         checked = uploads.validate_document(upload, filename)
-    name = _store(private_storage, generated_name("sources", checked.extension), upload)
+    name = save_with_transaction(
+        private_storage, generated_name("sources", checked.extension), upload
+    )
     source.file = name
     source.file_original_name = uploads.clean_filename(filename)[:255]
     source.file_sha256 = checked.sha256
@@ -227,92 +174,6 @@ def duplicates_of(record: Image | Source) -> list[Image | Source]:
 # --- Renditions -------------------------------------------------------------------
 
 
-def image_is_public(image: Image) -> bool:
-    return Image.objects.public().filter(pk=image.pk).exists()
-
-
-def _prefetched(image: Image, spec: str, fmt: str) -> Rendition | None:
-    cache = getattr(image, "_prefetched_objects_cache", {})
-    if "renditions" not in cache:
-        return None
-    for rendition in cache["renditions"]:
-        if rendition.spec == spec and rendition.format == fmt:
-            return rendition
-    return None
-
-
-def get_rendition(*, image: Image, spec: str, fmt: str = "jpeg") -> Rendition:
-    """The one rendition of `image` for (spec, fmt), rendered the first time only."""
-    spec = str(renditions.parse_spec(spec))
-    fmt = renditions.parse_format(fmt)
-    found = _prefetched(image, spec, fmt)
-    if found is not None:
-        return found
-    found = Rendition.objects.filter(image_id=image.pk, spec=spec, format=fmt).first()
-    if found is not None:
-        return found
-    return _create_rendition(image, spec, fmt)
-
-
-def try_rendition(*, image: Image, spec: str, fmt: str = "jpeg") -> Rendition | None:
-    try:
-        return get_rendition(image=image, spec=spec, fmt=fmt)
-    except renditions.RenditionError:
-        logger.exception("No %s %s rendition for image %s.", spec, fmt, image.pk)
-        return None
-
-
-def render_original(image: Image, spec: str, fmt: str) -> renditions.Rendered:
-    """Run the pixel pipeline on the image's stored original."""
-    if not image.file:
-        raise renditions.RenditionError(f"Image {image.pk} has no original file.")
-    try:
-        with private_storage.open(image.file.name, "rb") as original:
-            return renditions.render(
-                original,
-                spec,
-                fmt,
-                focal=(image.focal_x, image.focal_y),
-                max_pixels=settings.ARCHIVE_MAX_IMAGE_PIXELS,
-            )
-    except FileNotFoundError as error:
-        raise renditions.RenditionError(
-            f"The original of image {image.pk} is missing: {image.file.name}"
-        ) from error
-
-
-def _create_rendition(image: Image, spec: str, fmt: str) -> Rendition:
-    prefix = PUBLIC_RENDITIONS if image_is_public(image) else PRIVATE_RENDITIONS
-    with transaction.atomic():
-        # Serialise the makers of this image's renditions, so concurrent requests
-        # render once: PostgreSQL locks the image row; on SQLite the IMMEDIATE
-        # transaction already holds the database's write lock.
-        list(Image.objects.select_for_update().filter(pk=image.pk).values("pk"))
-        found = Rendition.objects.filter(image_id=image.pk, spec=spec, format=fmt)
-        if existing := found.first():
-            return existing
-        rendered = render_original(image, spec, fmt)
-        name = _store(
-            rendition_storage,
-            generated_name(prefix, rendered.extension),
-            ContentFile(rendered.data),
-        )
-        try:
-            with transaction.atomic():
-                return Rendition.objects.create(
-                    image=image,
-                    spec=spec,
-                    format=fmt,
-                    file=name,
-                    width=rendered.width,
-                    height=rendered.height,
-                )
-        except IntegrityError:
-            # Another process won a race the lock did not cover: use its file.
-            rendition_storage.delete(name)
-            return found.get()
-
-
 def make_renditions(
     *, image_id: int, wanted: tuple[tuple[str, str], ...] = PUBLISH_RENDITIONS
 ) -> None:
@@ -321,7 +182,7 @@ def make_renditions(
     if image is None or not image.file:
         return
     for spec, fmt in wanted:
-        try_rendition(image=image, spec=spec, fmt=fmt)
+        image.try_rendition(spec, fmt)
 
 
 def publish_renditions(image: Image) -> None:
@@ -353,7 +214,7 @@ def publish_renditions(image: Image) -> None:
 def unpublish_renditions(image: Image) -> int:
     """Remove the public renditions of an image that is no longer public.
 
-    Rows go now; their files after the commit (see the post_delete receiver). The
+    Rows go now; their files after the commit (see `archive.effects`). The
     renditions are made again, privately, when staff look at the image.
     """
     public = Rendition.objects.filter(image_id=image.pk).exclude(
@@ -384,24 +245,7 @@ def sync_rendition_visibility(*, image_id: int) -> None:
     image = Image.objects.filter(pk=image_id).first()
     if image is None:
         return
-    if image_is_public(image):
+    if image.is_public:
         publish_renditions(image)
     else:
         unpublish_renditions(image)
-
-
-def _on_status_change(record: Publishable, old_status: str, new_status: str) -> None:
-    """Publishing-workflow hook: called after commit when a record changes status."""
-    if isinstance(record, Image):
-        sync_rendition_visibility(image_id=record.pk)
-
-
-if _on_status_change not in services.status_change_hooks:
-    services.status_change_hooks.append(_on_status_change)
-
-
-@receiver(post_delete, sender=Rendition, dispatch_uid="archive.media.rendition_file")
-def _delete_rendition_file(sender: type, instance: Rendition, **kwargs: Any) -> None:
-    """A deleted rendition's file goes after the commit (also on cascades)."""
-    if instance.file.name:
-        delete_on_commit(rendition_storage, instance.file.name)

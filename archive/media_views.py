@@ -102,7 +102,7 @@ def private_rendition(request: HttpRequest, name: str):
     rendition = get_object_or_404(
         Rendition.objects.select_related("image"), file=PRIVATE_RENDITIONS + name
     )
-    if media.image_is_public(rendition.image):
+    if rendition.image.is_public:
         media.publish_renditions(rendition.image)
         moved = Rendition.objects.filter(pk=rendition.pk).first()
         if moved is not None and moved.is_public:

@@ -1,12 +1,11 @@
 """Writes that span several models or have side effects: the publishing workflow.
 
 Every function is keyword-only, typed and atomic, takes the acting user, and defers
-side effects (removing public renditions, purging caches) until the commit.
+side effects until the commit (`archive.effects` holds them all).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive import workflow
+from archive import effects, workflow
 from archive.models import Publishable, Status
 
 
@@ -41,10 +40,6 @@ PUBLISH = Transition(
     "publish",
 )
 WITHDRAW = Transition("withdraw", (Status.PUBLISHED,), Status.WITHDRAWN, "publish")
-
-#: Functions called after a record's status changes and the transaction commits.
-#: The media layer registers one that removes public renditions of hidden images.
-status_change_hooks: list[Callable[[Publishable, str, str], None]] = []
 
 
 def user_may(
@@ -99,11 +94,12 @@ def record_transition(
         if transition.target == Status.PUBLISHED and locked.published_at is None:
             locked.published_at = timezone.now()
         locked._change_reason = f"{transition.name} by {acting_user}"
-        locked.save()
-        for hook in status_change_hooks:
-            transaction.on_commit(
-                lambda hook=hook: hook(locked, previous, transition.target)
+        locked.save()  # what follows any save (e.g. an image's renditions) follows
+        transaction.on_commit(
+            lambda: effects.record_status_changed(
+                record=locked, old_status=previous, new_status=transition.target
             )
+        )
     record.refresh_from_db()
     return record
 

@@ -4,16 +4,25 @@ Fields use `AliasedStorage`, which looks the configured backend up in
 `settings.STORAGES` on every call instead of binding one instance at import. So the
 same model works on local folders and on S3, migrations never name a backend, and
 tests can switch storage (a temporary folder, a moto S3 server) per test.
+
+Files and transactions: a file written during a transaction that then rolls back is
+deleted (`save_with_transaction`), and a referenced file is deleted only once the
+transaction commits (`delete_on_commit`), so a rollback never orphans or loses one.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
+import weakref
 from typing import Any
 
 from django.core.files.storage import Storage, storages
+from django.db import transaction
 from django.utils.deconstruct import deconstructible
+
+logger = logging.getLogger(__name__)
 
 _DELEGATED = (
     "_open",
@@ -185,3 +194,63 @@ class RenditionStorage(Storage):
 
 #: Renditions: public or private according to their name (see RenditionStorage).
 rendition_storage = RenditionStorage()
+
+
+# --- Files and transactions -------------------------------------------------------
+
+
+class _CommitMarker:
+    """Registered with `on_commit`; records that the commit happened."""
+
+    __slots__ = ("__weakref__", "state")
+
+    def __init__(self, state: dict[str, bool]) -> None:
+        self.state = state
+
+    def __call__(self) -> None:
+        self.state["committed"] = True
+
+
+def _delete_if_uncommitted(storage: Storage, name: str, state: dict) -> None:
+    if state.get("committed"):
+        return
+    try:
+        storage.delete(name)
+        logger.info("Removed %s: its transaction rolled back.", name)
+    except Exception:  # never raise from a finaliser; reconcile_media reports it
+        logger.exception("Could not remove %s after a rollback.", name)
+
+
+def delete_unless_committed(storage: Storage, name: str) -> None:
+    """Delete `name` from `storage` if the current transaction does not commit.
+
+    Django has no on-rollback hook, but it discards the `on_commit` callbacks of a
+    transaction or savepoint that rolls back. We register a marker callback and
+    attach a finaliser to it: when the marker is discarded without having run, the
+    transaction did not commit and the file is deleted. (Outside a transaction the
+    marker runs at once and the file stays; callers then handle a failed save.)
+    The marker is created here and referenced only by Django's callback list, so no
+    traceback of the caller can keep it alive.
+    """
+    state: dict[str, bool] = {"committed": False}
+    marker = _CommitMarker(state)
+    finaliser = weakref.finalize(marker, _delete_if_uncommitted, storage, name, state)
+    finaliser.atexit = False
+    transaction.on_commit(marker)
+
+
+def delete_on_commit(storage: Storage, name: str) -> None:
+    """Delete a file once the current transaction commits (at once in autocommit)."""
+
+    def delete() -> None:
+        storage.delete(name)
+
+    transaction.on_commit(delete, robust=True)
+
+
+def save_with_transaction(storage: Storage, name: str, content: Any) -> str:
+    """Save a file that goes again if the current transaction does not commit;
+    returns the name it was stored under."""
+    stored = storage.save(name, content)
+    delete_unless_committed(storage, stored)
+    return stored

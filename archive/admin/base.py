@@ -139,6 +139,24 @@ class WorkflowAdmin(SimpleHistoryAdmin):
             return True
         return super().revert_disabled(request, obj)
 
+    def get_readonly_fields(self, request, obj=None):
+        """On a version this curator may not restore, every field is read-only:
+        the page shows the old text, never a form that looks editable."""
+        fields = super().get_readonly_fields(request, obj)
+        current = getattr(request, "_archive_revert_current", None)
+        if (
+            current is None
+            or getattr(request, "_archive_reading_form", False)
+            or self.has_change_permission(request, current)
+        ):
+            return fields
+        request._archive_reading_form = True  # get_form asks this method again
+        try:
+            editable = list(self.get_form(request, obj, fields=None).base_fields)
+        finally:
+            request._archive_reading_form = False
+        return (*fields, *(name for name in editable if name not in fields))
+
     def has_view_history_or_change_history_permission(self, request, obj=None):
         current = getattr(request, "_archive_revert_current", None)
         return super().has_view_history_or_change_history_permission(

@@ -7,8 +7,29 @@ archive version, a counter bumped in the same transaction as every content chang
 was made from, and a repeated request costs one small query and a cache lookup:
 no serialization at all.
 
-ETags are a hash of the body, so two clients always agree on them;
-Last-Modified is the last content change (or midnight, whichever is later).
+ETags are a hash of the body, so two clients always agree on them.
+
+Last-Modified is the last change the requester's audience could see (or midnight,
+whichever is later). Each save, delete or change of links asks
+`exposure.audiences_seeing` whether the public, or exhibition apps, could see the
+row before or after it, and only their stamps on `ArchiveVersion` move. Work on a
+draft, an embargoed or a staff-only record leaves public answers alone: same body,
+same ETag, same Last-Modified, and If-Modified-Since still answers 304, so polling
+a public list tells nothing about what curators are doing.
+
+Why stamps in the database rather than remembering, per audience and URL, each
+ETag and when it was first served: that memory would live in the `api` cache,
+which is per process (LocMem) unless Redis is configured, and may evict at any
+time. Per-process memories disagree, so one worker could give a client an older
+Last-Modified than the copy another worker served it, and a 304 for a changed
+answer; an eviction restarts the clock. The stamps are one row, written in the
+change's own transaction, shared by every process and never evicted. Their costs:
+any change an audience can see moves Last-Modified on all of its answers (as every
+change did before), and a save runs one or two small queries to decide who saw it.
+
+The response cache is still keyed by the overall version (a cached answer must
+never outlive any change), so after a hidden change the next public request is
+rendered afresh: the same answer, only slower.
 """
 
 from __future__ import annotations
@@ -21,14 +42,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from archive.api.context import Audience
+from archive.api.exposure import audiences_seeing
 from archive.models import ArchiveVersion
+from archive.models.versions import AUDIENCES
 
 BENCH_COLD_HEADER = "HTTP_X_BENCH_COLD"
 JSON = "application/json"
@@ -67,7 +90,8 @@ def cached_response(
 
     Handles If-None-Match / If-Modified-Since (304) and sets the caching headers.
     """
-    version, changed_at = ArchiveVersion.current()
+    stamp = ArchiveVersion.current()
+    version = stamp.version
     seconds = settings.API_RESPONSE_CACHE_SECONDS
     use_cache = seconds > 0 and not cache_bypassed(request)
     key = None
@@ -85,6 +109,7 @@ def cached_response(
     response = HttpResponse(
         rendered.body, status=status, content_type=rendered.content_type
     )
+    changed_at = stamp.changed_for(audience.key)
     return finish(request, response, audience, rendered.etag, changed_at, today)
 
 
@@ -121,7 +146,7 @@ def set_cache_control(
     patch_vary_headers(response, ["Authorization"])
 
 
-# Invalidation ------------------------------------------------------------------
+# Invalidation and the audiences' stamps ----------------------------------------
 
 #: Archive models whose changes never show in API answers.
 IGNORED_MODELS = {"apiclient", "archiveversion", "searchtoken"}
@@ -139,31 +164,66 @@ def content_models() -> list[type]:
     ]
 
 
-def bump_on_change(sender: Any, **kwargs: Any) -> None:
-    ArchiveVersion.bump()
+def note_seen_before_save(
+    sender: Any, instance: Any, raw: bool = False, **kwargs: Any
+) -> None:
+    """Who could see the row as stored, before this save changes it."""
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._api_seen = audiences_seeing(sender, [instance.pk])
 
 
-def bump_on_m2m(sender: Any, action: str, **kwargs: Any) -> None:
-    if action.startswith("post_"):
-        ArchiveVersion.bump()
+def bump_on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Count the change, for the audiences that could see the row before or after.
 
-
-def connect() -> None:
-    """Connect the bumps per model (called once, from the app's ready()).
-
-    Per sender rather than for every model: a receiver for all senders would make
-    Django fetch and signal every row of every bulk delete, search words included.
+    Fixtures (raw saves) may arrive before the rows they point at: counted for all.
     """
-    for model in content_models():
-        uid = model._meta.label_lower
-        post_save.connect(bump_on_change, sender=model, dispatch_uid=f"api-save-{uid}")
-        post_delete.connect(
-            bump_on_change, sender=model, dispatch_uid=f"api-delete-{uid}"
-        )
-        for field in model._meta.local_many_to_many:
-            through = field.remote_field.through
-            m2m_changed.connect(
-                bump_on_m2m,
-                sender=through,
-                dispatch_uid=f"api-m2m-{through._meta.label_lower}",
-            )
+    before = instance.__dict__.pop("_api_seen", set())
+    seen = set(AUDIENCES) if raw else before | audiences_seeing(sender, [instance.pk])
+    ArchiveVersion.bump(seen)
+
+
+def note_seen_before_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    instance._api_seen = audiences_seeing(sender, [instance.pk])
+
+
+def bump_on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    ArchiveVersion.bump(instance.__dict__.pop("_api_seen", set(AUDIENCES)))
+
+
+#: Link table -> (its key to the model declaring the field, its key to the other).
+LINK_KEYS: dict[type[Model], tuple[str, str]] = {}
+
+
+def _seen_links(sender: Any, instance: Any, reverse: bool, pk_set: Any) -> set[str]:
+    """Who can see the link rows an add, remove or clear touches."""
+    own, far = LINK_KEYS[sender]
+    if reverse:
+        own, far = far, own
+    rows = sender._default_manager.filter(**{own: instance.pk})
+    if pk_set is not None:
+        rows = rows.filter(**{f"{far}__in": pk_set})
+    return audiences_seeing(sender, rows.values_list("pk", flat=True))
+
+
+def bump_on_m2m(
+    sender: Any,
+    instance: Any,
+    action: str,
+    reverse: bool,
+    pk_set: Any,
+    **kwargs: Any,
+) -> None:
+    """Links count for the audiences that see them: after they are added, or before
+    they are removed or cleared (then they are gone)."""
+    pending = instance.__dict__.setdefault("_api_seen_links", {})
+    if action in ("pre_remove", "pre_clear"):
+        pending[sender] = _seen_links(sender, instance, reverse, pk_set)
+    elif action == "post_add":
+        ArchiveVersion.bump(_seen_links(sender, instance, reverse, pk_set))
+    elif action in ("post_remove", "post_clear"):
+        ArchiveVersion.bump(pending.pop(sender, set(AUDIENCES)))
+
+
+def link_keys(through: type[Model], field: Any) -> None:
+    """Remember a link table's two keys (called when its receiver is connected)."""
+    LINK_KEYS[through] = (field.m2m_field_name(), field.m2m_reverse_field_name())

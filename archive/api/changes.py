@@ -26,6 +26,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, Whe
 from archive import kinds
 from archive.api import cursors
 from archive.api.context import ApiContext, Audience
+from archive.api.pagination import SHORTEST_MOMENT
 from archive.api.records import MODELS
 from archive.models import Access, Publishable, Status
 
@@ -87,6 +88,12 @@ def encode_cursor(position: Position) -> str:
     return cursors.encode(
         "changes", [position.at.isoformat(), position.kind, position.pk]
     )
+
+
+#: The shortest cursor the feed accepts (the schema's lower bound).
+SHORTEST_CURSOR = cursors.encode(
+    "changes", [SHORTEST_MOMENT, min(CHANGE_KINDS, key=len), 1]
+)
 
 
 def decode_cursor(cursor: str) -> Position:

@@ -142,16 +142,10 @@ def exhibition_image_ids(exhibition_id: int) -> list[int]:
 
 def on_status_change(record: m.Publishable, old_status: str, new_status: str) -> None:
     """Publishing an exhibition makes every size of its images, so kiosks and
-    manifests find them ready (publishing-workflow hook, after commit)."""
+    manifests find them ready (`archive.effects` calls it after the workflow's
+    commit)."""
     if isinstance(record, m.Exhibition) and new_status == m.Status.PUBLISHED:
         try:
             ensure_named_renditions(exhibition_image_ids(record.pk))
         except Exception:  # never fail a publication over a rendition
             logger.exception("Renditions for exhibition %s failed.", record.pk)
-
-
-def register_hooks() -> None:
-    from archive import services
-
-    if on_status_change not in services.status_change_hooks:
-        services.status_change_hooks.append(on_status_change)

@@ -13,6 +13,7 @@ can walk an index instead of sorting.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -28,8 +29,10 @@ from archive.api.problems import InvalidParameter
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_CURSOR_LENGTH = cursors.MAX_LENGTH
-#: Cursors are unpadded base64url.
-CURSOR_PATTERN = "^[A-Za-z0-9_-]+$"
+#: The shortest texts `date.fromisoformat` and `datetime.fromisoformat` (with the
+#: time zone cursors require) accept: ISO 8601 week dates. They bound cursor lengths.
+SHORTEST_DAY = "2000W01"
+SHORTEST_MOMENT = "2000W01T00Z"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,67 @@ class Page:
     previous_cursor: str | None
 
 
+def cursor_schema(shortest: str) -> dict[str, Any]:
+    """The OpenAPI schema of a `cursor` parameter, given the endpoint's shortest
+    acceptable cursor.
+
+    The schema cannot say which strings are cursors, but it can say how long one
+    is: shorter strings (such as `0`) decode to less JSON than any cursor holds, so
+    the server refuses them and the schema must not admit them. Every cursor the
+    server emits or accepts matches (tests/api/test_docs.py checks real ones).
+    """
+    low, high = len(shortest), MAX_CURSOR_LENGTH
+    return {
+        "type": "string",
+        "minLength": low,
+        "maxLength": high,
+        "pattern": f"^[A-Za-z0-9_-]{{{low},{high}}}$",
+    }
+
+
+def sort_fields(model: type[models.Model], ordering: Ordering) -> list[models.Field]:
+    """The fields a cursor of this ordering holds values of: its columns, then id."""
+    columns = [column for column, _desc in ordering.columns] + ["id"]
+    return [model._meta.get_field(column) for column in columns]
+
+
+def shortest_value(field: models.Field) -> Any:
+    """The value of `field` whose JSON is the shortest `KeysetPaginator` accepts."""
+    if isinstance(field, models.DateTimeField):
+        value: Any = SHORTEST_MOMENT
+    elif isinstance(field, models.DateField):
+        value = SHORTEST_DAY
+    elif isinstance(
+        field,
+        models.IntegerField
+        | models.AutoField
+        | models.DecimalField
+        | models.FloatField,
+    ):
+        value = 0
+    else:
+        value = ""
+    if field.null and len("null") < len(json.dumps(value)):
+        return None
+    return value
+
+
+def shortest_cursor(model: type[models.Model], choices: Any) -> str:
+    """The shortest cursor a list of `model` accepts, over its orderings."""
+    candidates = [
+        cursors.encode(
+            "list",
+            {
+                "o": ordering.name,
+                "d": "n",
+                "v": [shortest_value(field) for field in sort_fields(model, ordering)],
+            },
+        )
+        for ordering in choices
+    ]
+    return min(candidates, key=len)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
@@ -69,9 +133,8 @@ class KeysetPaginator:
     def __init__(self, queryset: QuerySet, ordering: Ordering) -> None:
         self.queryset = queryset
         self.ordering = ordering
-        model = queryset.model
         self.columns = [*ordering.columns, ("id", ordering.columns[-1][1])]
-        self.fields = [model._meta.get_field(column) for column, _desc in self.columns]
+        self.fields = sort_fields(queryset.model, ordering)
 
     # Cursors ---------------------------------------------------------------------
     def decode(self, cursor: str) -> tuple[bool, list[Any]]:
@@ -331,11 +394,9 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "description": "Where the page starts; take it from `next` or "
                 "`previous` of the page before.",
-                "schema": {
-                    "type": "string",
-                    "maxLength": MAX_CURSOR_LENGTH,
-                    "pattern": CURSOR_PATTERN,
-                },
+                "schema": cursor_schema(
+                    shortest_cursor(view.model, view.orderings.values())
+                ),
             },
             {
                 "name": "page_size",

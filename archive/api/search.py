@@ -3,7 +3,13 @@
 Every word searched must begin a word of the record's titles or names (any
 language; case and accents ignored), looked up in the word index
 (search_index.py). Every type starts from `visible_to()`; results come grouped by
-type in a fixed order, then by English title. The search issue's engine
+type in a fixed order, then by English title.
+
+Every query that reads the word index also carries the requester's visibility
+condition: the index holds hidden records' words too, and a lookup that found them
+before visibility was applied would make a word that exists only in a draft cost
+more (more queries, more time) than a word that exists nowhere, so hidden titles
+could be guessed letter by letter. tests/api/test_search.py checks every query. The search issue's engine
 (`archive/search.py`, a backend per database) can replace the lookup without
 changing the API's shape.
 """
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from archive import kinds
@@ -82,11 +88,26 @@ def token_range(word: str) -> Q:
     return Q(token__startswith=word)
 
 
-def kinds_with_candidates(word: str, kinds: list[str]) -> list[str]:
-    """The searched types that have any record with a word starting with `word`
-    (visible or not): one index lookup spares the others their queries."""
+def kinds_with_candidates(ctx: ApiContext, word: str, kinds: list[str]) -> list[str]:
+    """The searched types that have a record this requester may see with a word
+    starting with `word`: one index lookup spares the other types their queries.
+
+    Visibility is part of the lookup (per type, the index row's record must be
+    visible), so hidden records cost nothing more than absent ones.
+    """
+    visible = Q()
+    for kind in kinds:
+        model = MODELS[kind]
+        # Correlated on the record's key: the database checks only the records the
+        # word range found, never builds the list of every visible id.
+        visible |= Q(kind=kind) & Exists(
+            model._default_manager.filter(
+                ctx.audience.visible_q(model), pk=OuterRef("object_id")
+            )
+        )
     present = set(
-        m.SearchToken.objects.filter(token_range(word), kind__in=kinds)
+        m.SearchToken.objects.filter(token_range(word))
+        .filter(visible)
         .values_list("kind", flat=True)
         .distinct()
     )
@@ -112,6 +133,11 @@ class SearchPage:
 
 def _cursor(kind: str, sort_value: Any, pk: int) -> str:
     return cursors.encode("search", [kind, sort_value, pk])
+
+
+#: The shortest cursor a search accepts (the schema's lower bound): the shortest
+#: type, an empty sort value, id 1.
+SHORTEST_CURSOR = _cursor(min(KIND_ORDER, key=len), "", 1)
 
 
 def _decode(cursor: str, kinds: list[str]) -> tuple[str, Any, int]:
@@ -143,7 +169,7 @@ def search(
     count = 0
     picked: list[tuple[str, Any, int]] = []
     more = False
-    for kind in kinds_with_candidates(words[0], kinds):
+    for kind in kinds_with_candidates(ctx, words[0], kinds):
         queryset = matching(ctx, kind, words)
         found = queryset.count()
         count += found

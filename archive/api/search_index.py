@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
 from archive import kinds
 from archive import models as m
@@ -126,7 +125,7 @@ def rebuild(batch: int = 2000, kinds: Iterable[str] | None = None) -> dict[str, 
     return counts
 
 
-def _on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
+def on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
     kind = KIND_OF.get(sender)
     if kind is not None:
         index(kind, [instance.pk])
@@ -134,7 +133,7 @@ def _on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
         index("person", [instance.person_id])
 
 
-def _on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+def on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
     kind = KIND_OF.get(sender)
     if kind is not None:
         m.SearchToken.objects.filter(kind=kind, object_id=instance.pk).delete()
@@ -143,13 +142,3 @@ def _on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
         and m.Person.objects.filter(pk=instance.person_id).exists()
     ):
         index("person", [instance.person_id])
-
-
-def connect() -> None:
-    """Connect re-indexing to the indexed models (called from the app's ready())."""
-    for model in [*KIND_OF, m.NameVariant]:
-        uid = model._meta.label_lower
-        post_save.connect(_on_save, sender=model, dispatch_uid=f"search-save-{uid}")
-        post_delete.connect(
-            _on_delete, sender=model, dispatch_uid=f"search-delete-{uid}"
-        )

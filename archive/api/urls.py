@@ -1,7 +1,7 @@
 """The API's addresses, under /api/v1/. Records are addressed by their UUID."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from archive import kinds
@@ -19,10 +19,6 @@ urlpatterns = [
     path("v1/changes/", views.ChangesView.as_view(), name="changes"),
     path("v1/renditions/<str:token>/", views.rendition_file, name="rendition-file"),
     path("v1/schema/", SpectacularJSONAPIView.as_view(), name="schema"),
-    path(
-        "v1/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
-        name="docs",
-    ),
+    path("v1/docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("v1/", include(router.urls)),
 ]

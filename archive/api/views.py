@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
@@ -32,21 +34,23 @@ from archive import models as m
 from archive.api import files, filters, iiif
 from archive.api import serializers as shapes
 from archive.api.caching import Rendered, cached_response, etag_for
+from archive.api.changes import SHORTEST_CURSOR as SHORTEST_CHANGES_CURSOR
 from archive.api.changes import changes, gone_for
 from archive.api.context import KINDS, ApiContext, Audience
 from archive.api.filters import check_params, parse_lang, parse_page_size
 from archive.api.pagination import (
-    CURSOR_PATTERN,
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     KeysetPagination,
     KeysetPaginator,
+    cursor_schema,
     orderings,
     page_link,
 )
 from archive.api.problems import Gone, InvalidParameter
 from archive.api.records import TYPES, csl_json
 from archive.api.search import KIND_ORDER, parse_kinds, parse_query, search
+from archive.api.search import SHORTEST_CURSOR as SHORTEST_SEARCH_CURSOR
 
 UUID_PATTERN = (
     "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -440,11 +444,15 @@ def rendition_file(request: HttpRequest, token: str):
 # Search, changes, root ---------------------------------------------------------
 
 
-CURSOR = OpenApiParameter(
-    "cursor",
-    {"type": "string", "maxLength": 1000, "pattern": CURSOR_PATTERN},
-    description="Where the page starts; take it from `next` of the page before.",
-)
+def cursor_parameter(shortest: str) -> OpenApiParameter:
+    """`cursor`, at least as long as the endpoint's `shortest` acceptable one."""
+    return OpenApiParameter(
+        "cursor",
+        cursor_schema(shortest),
+        description="Where the page starts; take it from `next` of the page before.",
+    )
+
+
 PAGE_SIZE = OpenApiParameter(
     "page_size",
     {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
@@ -479,7 +487,7 @@ class SearchView(ApiMixin, APIView):
                 description="Comma-separated record types to search, e.g. "
                 "`recognition,person`. Default: all.",
             ),
-            CURSOR,
+            cursor_parameter(SHORTEST_SEARCH_CURSOR),
             PAGE_SIZE,
         ],
         responses={200: shapes.SearchPageSerializer},
@@ -524,7 +532,7 @@ class ChangesView(ApiMixin, APIView):
                 description="Changes at or after this moment (ISO 8601 with a time "
                 "zone, e.g. 2025-05-08T00:00:00Z). Omit it for everything.",
             ),
-            CURSOR,
+            cursor_parameter(SHORTEST_CHANGES_CURSOR),
             PAGE_SIZE,
         ],
         responses={200: shapes.ChangesPageSerializer},
@@ -598,3 +606,25 @@ def viewset_for(kind: str) -> type[RecordViewSet]:
         if getattr(viewset, "kind", None)
     }
     return found[kind]
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Interactive documentation of the API (Swagger UI)."""
+
+    # (The docstring above is what OPTIONS shows.) Only the page and its script
+    # are HTML: drf-spectacular renders every answer with the page's template, which
+    # needs context only the page has, so OPTIONS answered 500 and errors came as
+    # plain text labelled problem+json. Here they are JSON, as on every endpoint.
+
+    def get_renderers(self) -> list[Any]:
+        if self.request.method == "OPTIONS":
+            return [JSONRenderer()]
+        return super().get_renderers()
+
+    def finalize_response(
+        self, request: Request, response: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        if isinstance(response, Response) and response.exception:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

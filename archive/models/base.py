@@ -253,22 +253,28 @@ class Publishable(models.Model):
         if self.pk is None or (self.first_public_at and self.first_exhibited_at):
             return
         manager = type(self)._default_manager
-        flags = (
+        stored = (
             manager.filter(pk=self.pk)
             .annotate(
                 _public=_flag(manager.all().public_q()),
                 _exhibited=_flag(manager.all().exhibition_visible_q()),
             )
-            .values_list("_public", "_exhibited")
+            .values_list(
+                "_public", "_exhibited", "first_public_at", "first_exhibited_at"
+            )
             .first()
         )
-        if flags is None:
+        if stored is None:
             return
+        public, exhibited, public_at, exhibited_at = stored
+        # A stale instance must not write its empty mark over one already stored.
+        self.first_public_at = self.first_public_at or public_at
+        self.first_exhibited_at = self.first_exhibited_at or exhibited_at
         now = timezone.now()
         marks = {}
-        if flags[0] and self.first_public_at is None:
+        if public and self.first_public_at is None:
             marks["first_public_at"] = now
-        if flags[1] and self.first_exhibited_at is None:
+        if exhibited and self.first_exhibited_at is None:
             marks["first_exhibited_at"] = now
         for name, value in marks.items():
             setattr(self, name, value)

@@ -1,15 +1,21 @@
 """Images with attribution, and their renditions.
 
 The original file is evidence: kept byte-exact in private storage under a generated
-name. The public only ever sees renditions (see archive/renditions.py for the pixels).
+name. The public only ever sees renditions. As in Wagtail, an image finds and makes
+its own renditions (`Image.get_rendition`), through the storages and the pure pixel
+code in archive/renditions.py; what follows a save (renditions made public or
+private, crops dropped when the focal point moves) is wired in archive/effects.py.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,13 +27,26 @@ from archive.models.base import (
     date_range_constraint,
     workflow_permissions,
 )
+from archive.renditions import (
+    Rendered,
+    RenditionError,
+    parse_format,
+    parse_spec,
+    render,
+)
 from archive.storage import (
+    PRIVATE_RENDITIONS,
+    PUBLIC_RENDITIONS,
+    generated_name,
     is_private_rendition,
     original_upload_to,
     private_storage,
     rendition_storage,
     rendition_upload_to,
+    save_with_transaction,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class Rights(models.TextChoices):
@@ -100,8 +119,6 @@ class ImageQuerySet(PublishableQuerySet):
         """
         if not specs:
             return self.prefetch_related("renditions")
-        from archive.renditions import parse_spec
-
         wanted = {str(parse_spec(spec)) for spec in specs}
         return self.prefetch_related(
             models.Prefetch(
@@ -254,29 +271,24 @@ class Image(Publishable, Dated):
         return instance
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        stored = getattr(self, "_stored_focal", (None, None))
-        focal_moved = (
-            self.pk is not None
-            and None not in stored
-            and stored != (self.focal_x, self.focal_y)
-        )
         super().save(*args, **kwargs)
         self._stored_focal = (self.focal_x, self.focal_y)
-        if focal_moved:
-            from archive.media import forget_crops
-
-            forget_crops(self)
-        # A change of status, access or embargo can make the image public or hide
-        # it; once committed, its renditions follow (public files or private ones).
-        transaction.on_commit(self._sync_renditions, robust=True)
 
     def get_absolute_url(self) -> str:
         return reverse("archive:image-detail", kwargs={"slug": self.slug})
 
-    def _sync_renditions(self) -> None:
-        from archive.media import sync_rendition_visibility
+    def focal_point_moved(self) -> bool:
+        """Whether the focal point differs from the one loaded from the database (or
+        last saved). Still true while the save that moves it sends `post_save`, so
+        the crops made around the old point can be dropped then."""
+        stored = getattr(self, "_stored_focal", (None, None))
+        return (
+            self.pk is not None
+            and None not in stored
+            and stored != (self.focal_x, self.focal_y)
+        )
 
-        sync_rendition_visibility(image_id=self.pk)
+    # --- Renditions -----------------------------------------------------------------
 
     def get_rendition(self, spec: str, fmt: str = "jpeg") -> Rendition:
         """The rendition for a spec name (`card`) or spec (`fill-400x300`), made once.
@@ -286,16 +298,81 @@ class Image(Publishable, Dated):
         the first time. Raises `archive.renditions.RenditionError` if the original
         cannot be read; `try_rendition` returns None instead.
         """
-        from archive.media import get_rendition
-
-        return get_rendition(image=self, spec=spec, fmt=fmt)
+        spec = str(parse_spec(spec))
+        fmt = parse_format(fmt)
+        found = self._prefetched_rendition(spec, fmt)
+        if found is not None:
+            return found
+        found = Rendition.objects.filter(image_id=self.pk, spec=spec, format=fmt)
+        return found.first() or self._create_rendition(spec, fmt)
 
     def try_rendition(self, spec: str, fmt: str = "jpeg") -> Rendition | None:
         """Like `get_rendition`, but None (and a logged error) when it cannot be made,
         so one damaged original does not break a whole page."""
-        from archive.media import try_rendition
+        try:
+            return self.get_rendition(spec, fmt)
+        except RenditionError:
+            logger.exception("No %s %s rendition for image %s.", spec, fmt, self.pk)
+            return None
 
-        return try_rendition(image=self, spec=spec, fmt=fmt)
+    def render_original(self, spec: str, fmt: str) -> Rendered:
+        """Run the pixel pipeline on the stored original (no database, no cache)."""
+        if not self.file:
+            raise RenditionError(f"Image {self.pk} has no original file.")
+        try:
+            with private_storage.open(self.file.name, "rb") as original:
+                return render(
+                    original,
+                    spec,
+                    fmt,
+                    focal=(self.focal_x, self.focal_y),
+                    max_pixels=settings.ARCHIVE_MAX_IMAGE_PIXELS,
+                )
+        except FileNotFoundError as error:
+            raise RenditionError(
+                f"The original of image {self.pk} is missing: {self.file.name}"
+            ) from error
+
+    def _prefetched_rendition(self, spec: str, fmt: str) -> Rendition | None:
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "renditions" not in cache:
+            return None
+        for rendition in cache["renditions"]:
+            if rendition.spec == spec and rendition.format == fmt:
+                return rendition
+        return None
+
+    def _create_rendition(self, spec: str, fmt: str) -> Rendition:
+        # A public image's renditions are public files; any other image's private.
+        prefix = PUBLIC_RENDITIONS if self.is_public else PRIVATE_RENDITIONS
+        with transaction.atomic():
+            # Serialise the makers of this image's renditions, so concurrent requests
+            # render once: PostgreSQL locks the image row; on SQLite the IMMEDIATE
+            # transaction already holds the database's write lock.
+            list(Image.objects.select_for_update().filter(pk=self.pk).values("pk"))
+            found = Rendition.objects.filter(image_id=self.pk, spec=spec, format=fmt)
+            if existing := found.first():
+                return existing
+            rendered = self.render_original(spec, fmt)
+            name = save_with_transaction(
+                rendition_storage,
+                generated_name(prefix, rendered.extension),
+                ContentFile(rendered.data),
+            )
+            try:
+                with transaction.atomic():
+                    return Rendition.objects.create(
+                        image=self,
+                        spec=spec,
+                        format=fmt,
+                        file=name,
+                        width=rendered.width,
+                        height=rendered.height,
+                    )
+            except IntegrityError:
+                # Another process won a race the lock did not cover: use its file.
+                rendition_storage.delete(name)
+                return found.get()
 
     def claimed_languages(self) -> list[str]:
         """English, plus every language in which the image has a title.

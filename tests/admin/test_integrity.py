@@ -386,3 +386,19 @@ def test_a_forged_admin_post_without_the_csrf_token_is_refused():
     assert client.post(url, {"title_en": "Forged"}).status_code == 403
     event.refresh_from_db()
     assert event.title == "Unchanged"
+
+
+def test_a_stale_copy_saved_later_keeps_the_first_public_mark():
+    event = f.make_event()
+    stale = m.Event.objects.get(pk=event.pk)  # loaded while a draft
+    f.published(event)
+    event.status = m.Status.WITHDRAWN
+    event.save()
+    marked = m.Event.objects.get(pk=event.pk).first_public_at
+    assert marked is not None
+
+    stale.title = "Edited from an old copy"
+    stale.status = m.Status.WITHDRAWN
+    stale.save()
+
+    assert m.Event.objects.get(pk=event.pk).first_public_at == marked

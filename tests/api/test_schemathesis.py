@@ -77,8 +77,8 @@ def test_operation_conforms_to_the_schema(settings, wsgi_app, path, method, mode
         response = case.call()
         excluded = []
         if "cursor" in (case.query or {}):
-            # A cursor is opaque: the schema can give its alphabet, not which
-            # strings are cursors, so a well-formed made-up one is rightly refused.
+            # A cursor is opaque: the schema can give its alphabet and length, not
+            # which strings are cursors, so a well-formed made-up one is refused.
             excluded.append(checks.positive_data_acceptance)
         case.validate_response(response, excluded_checks=excluded)
 

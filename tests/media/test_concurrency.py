@@ -8,7 +8,6 @@ import time
 import pytest
 from django.db import connection
 
-from archive import media
 from archive import models as m
 from archive.storage import PRIVATE_RENDITIONS
 from tests import factories as f
@@ -24,14 +23,14 @@ def test_rendition_is_made_once_under_concurrent_requests(monkeypatch, stored_fi
     file, and every request gets that rendition."""
     image = f.make_image()
     renders = []
-    real_render = media.render_original
+    real_render = m.Image.render_original
 
     def slow_counting_render(*args):
         renders.append(threading.get_ident())
         time.sleep(0.2)  # widen the window in which a second render could start
         return real_render(*args)
 
-    monkeypatch.setattr(media, "render_original", slow_counting_render)
+    monkeypatch.setattr(m.Image, "render_original", slow_counting_render)
     barrier = threading.Barrier(THREADS)
     results, errors = [], []
 

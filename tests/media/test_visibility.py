@@ -7,10 +7,11 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import media, services
+from archive import effects, media, services
 from archive import models as m
 from archive.storage import private_storage, public_storage
 from tests import factories as f
@@ -29,8 +30,12 @@ def publishable_image(**kwargs) -> m.Image:
     return f.make_image(**kwargs)
 
 
-def test_status_hook_is_registered():
-    assert media._on_status_change in services.status_change_hooks
+def test_rendition_sync_is_connected():
+    """Saving an image (the workflow saves it too) is wired to its renditions."""
+    try:
+        assert post_save.disconnect(sender=m.Image, dispatch_uid="effects-image-saved")
+    finally:
+        effects.connect()
 
 
 def test_rendition_of_a_draft_is_private(client, stored_files):
@@ -170,7 +175,7 @@ def test_rendition_is_reused_not_rendered_again(monkeypatch):
     image = publishable_image()
     first = image.get_rendition("card", "webp")
     monkeypatch.setattr(
-        media, "render_original", lambda *a: pytest.fail("rendered twice")
+        m.Image, "render_original", lambda *a: pytest.fail("rendered twice")
     )
     assert image.get_rendition("fill-400x300", "webp") == first
 
