@@ -2,7 +2,9 @@
 
 One module for every environment: production differs from development only by
 environment variables (see the README's "Deploying" section). Nothing here reads a
-secret from the repository.
+secret from the repository; for local use, `manage.py quickstart` writes a git-ignored
+`.env` (DEBUG=1 and a generated secret key) that is read first, and variables set in
+the environment win over it (memorial/envfile.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from memorial.envfile import load_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+load_env_file()
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -45,8 +51,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. For local use run with DEBUG=1 "
-            "(quickstart does this for you)."
+            "SECRET_KEY must be set when DEBUG is off. For local use, run "
+            "'python manage.py quickstart' once: it writes a .env with DEBUG=1 and a "
+            "secret key of its own."
         )
     SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
 
@@ -399,9 +406,6 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # How long the API keeps a rendered answer in its own cache (it is also dropped as
 # soon as any content changes); 0 switches the response cache off.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 600)
-# Benchmark hooks (the ceiling view and the cache-bypass header of bench_api).
-# Off by default; never switch on in production.
-API_BENCHMARK = env_bool("API_BENCHMARK", default=False)
 
 LOGGING = {
     "version": 1,

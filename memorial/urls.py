@@ -10,12 +10,6 @@ urlpatterns = [
     path("", include("archive.urls")),
 ]
 
-if settings.API_BENCHMARK:
-    # manage.py bench_api only: the server's ceiling (a precomputed JSON payload).
-    from archive.api.bench import ceiling
-
-    urlpatterns.insert(0, path("api/bench/ceiling/", ceiling))
-
 # Errors under /api/ answer application/problem+json; everywhere else, HTML pages.
 handler400 = "archive.api.problems.handler400"
 handler403 = "archive.api.problems.handler403"

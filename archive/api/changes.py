@@ -27,7 +27,7 @@ from archive import kinds
 from archive.api import cursors
 from archive.api.context import ApiContext, Audience
 from archive.api.pagination import SHORTEST_MOMENT
-from archive.api.records import MODELS
+from archive.api.presenters import MODELS
 from archive.models import Access, Publishable, Status
 
 CHANGE_KINDS = [kind.name for kind in kinds.KINDS]

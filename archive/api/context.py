@@ -1,7 +1,7 @@
 """What every API answer depends on: who asks, in which language, at which address.
 
 `ApiContext` is made once per request and passed to the loaders and presenters in
-`records.py`; it also builds record URLs from per-request templates so that
+`presenters/`; it also builds record URLs from per-request templates so that
 hundreds of nested references do not each pay for `reverse()`.
 """
 

@@ -27,7 +27,7 @@ from archive import models as m
 from archive.api import iiif
 from archive.api.context import ApiContext, Audience
 from archive.api.files import ensure_named_renditions, exhibition_image_ids
-from archive.api.records import TYPES
+from archive.api.presenters import TYPES
 from archive.storage import rendition_storage
 
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "png": "png"}

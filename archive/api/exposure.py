@@ -2,7 +2,7 @@
 Last-Modified (archive/api/caching.py).
 
 The API shows a row to an audience only when the record whose answer holds it is
-visible to that audience, and the records it links to as well (records.py applies
+visible to that audience, and the records it links to as well (the presenters in archive/api/presenters/ apply
 `visible_to()` in every query, to nested records too; a reference in a single
 field, such as a rescued person's place, becomes null instead of hiding the row).
 `RULES` states the same per model, as a condition on the model's own rows,
@@ -90,7 +90,7 @@ def via(prefix: str, rule: Rule) -> Rule:
 
 def pointing_at(targets: Iterable[tuple[type[Model], Rule]]) -> Rule:
     """A generic relation (content type and object id) to a row its model's rule
-    lets through. By app label and model name, as records.py does."""
+    lets through. By app label and model name, as the presenters do."""
     targets = list(targets)
 
     def rule(audience: Audience) -> Q:

@@ -1,7 +1,7 @@
 """Serializer fields for the shapes the API shares: language maps, constants.
 
 They declare types for the OpenAPI schema; the values themselves are produced by
-`records.py` (see its docstring for why).
+`presenters/` (see `presenters/shapes.py` for why).
 """
 
 from __future__ import annotations

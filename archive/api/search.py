@@ -27,8 +27,8 @@ from archive import kinds
 from archive import models as m
 from archive.api import cursors
 from archive.api.context import ApiContext
+from archive.api.presenters import MODELS, load_refs
 from archive.api.problems import InvalidParameter
-from archive.api.records import MODELS, load_refs
 from archive.api.search_index import INDEXED, query_words
 
 MIN_QUERY_LENGTH = 2

@@ -1,4 +1,4 @@
-"""The API's views. Each chooses what is visible and asks `records.py` to present it.
+"""The API's views. Each chooses what is visible and asks its presenter to present it.
 
 Answers go through `caching.cached_response`: a repeated request is answered from
 the response cache without touching the records, and every answer carries ETag,
@@ -9,7 +9,7 @@ every error is problem+json (problems.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 import orjson
@@ -18,11 +18,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -30,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from archive import kinds
 from archive import models as m
 from archive.api import files, filters, iiif
 from archive.api import serializers as shapes
@@ -47,8 +49,9 @@ from archive.api.pagination import (
     orderings,
     page_link,
 )
+from archive.api.presenters import PRESENTERS, RecordPresenter
+from archive.api.presenters.sources import CslItem
 from archive.api.problems import Gone, InvalidParameter
-from archive.api.records import TYPES, csl_json
 from archive.api.search import KIND_ORDER, parse_kinds, parse_query, search
 from archive.api.search import SHORTEST_CURSOR as SHORTEST_SEARCH_CURSOR
 
@@ -87,23 +90,42 @@ class ApiMixin:
         return ApiContext.for_request(request, parse_lang(request.query_params))
 
 
-class RecordViewSet(ApiMixin, GenericViewSet):
-    """List and fetch one record type. Subclasses name the type and its filters."""
+#: Record kind -> its viewset, as viewsets are declared.
+VIEWSETS: dict[str, type[RecordViewSet]] = {}
 
-    kind: str
-    detail_serializer_class: type[serializers.Serializer]
-    orderings: dict
+
+class RecordViewSet(ApiMixin, GenericViewSet):
+    """List and fetch the records of one kind.
+
+    A subclass names its `kind` (an entry of `archive.kinds`), its filters and its
+    orderings; its answers and schema come from the kind's presenter, its schema tag
+    is the kind's address and its description is the presenter's."""
+
+    kind: ClassVar[str]
+    orderings: ClassVar[dict]
     lookup_field = "uuid"
     lookup_url_kwarg = "uuid"
     lookup_value_regex = UUID_PATTERN
     pagination_class = KeysetPagination
     filter_backends = [filters.StrictFilterBackend]
+    extra_errors = {"410": "The record was withdrawn."}
     #: Answers that are not translated records (IIIF has its own language maps).
     untranslated_actions = ("manifest", "csl")
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        presenter = PRESENTERS[cls.kind]
+        cls.__doc__ = presenter.doc
+        extend_schema(tags=[kinds.BY_NAME[cls.kind].plural])(cls)
+        VIEWSETS[cls.kind] = cls
+
+    @property
+    def presenter(self) -> RecordPresenter:
+        return PRESENTERS[self.kind]
+
     @property
     def model(self) -> type[m.Publishable]:
-        return TYPES[self.kind].model
+        return self.presenter.model
 
     def get_queryset(self):
         # For the schema and django-filter's introspection only: answers always start
@@ -114,9 +136,7 @@ class RecordViewSet(ApiMixin, GenericViewSet):
         return self.model._default_manager.filter(ctx.audience.visible_q(self.model))
 
     def get_serializer_class(self):
-        if self.action == "list":
-            return self.serializer_class
-        return self.detail_serializer_class
+        return self.presenter.serializer(detail=self.action != "list")
 
     def allowed_params(self) -> set[str]:
         return {
@@ -156,7 +176,7 @@ class RecordViewSet(ApiMixin, GenericViewSet):
         shape_key = None if filtered else (self.kind, ctx.audience.key, ctx.today)
         page = paginator.page(request.query_params.get("cursor"), page_size, shape_key)
         count = self.count(request, ctx, queryset, version)
-        records = TYPES[self.kind].load(ctx, page.pks)
+        records = self.presenter.load(ctx, page.pks)
         return render_json(
             {
                 "count": count,
@@ -206,78 +226,37 @@ class RecordViewSet(ApiMixin, GenericViewSet):
         check_params(request.query_params, {"lang"})
         ctx = self.context(request)
         pk = self.visible_pk(ctx, uuid)
-        record = TYPES[self.kind].load(ctx, [pk], detail=True).get(pk)
+        record = self.presenter.load(ctx, [pk], detail=True).get(pk)
         if record is None:
             raise exceptions.NotFound()
         return render_json(record)
 
 
-GONE = {"410": "The record was withdrawn."}
+class ManifestMixin:
+    """A IIIF Presentation 3 manifest of the record (iiif.py) at `<record>/manifest/`.
 
+    A viewset using it says how the manifest is made from the presented record,
+    whether that record is the detail answer, and what to say when it has no image."""
 
-DATE_ORDERINGS = (("date", "date_earliest", "By date (earliest possible day)."),)
-UPDATED = (("updated", "updated_at", "By last change."),)
+    manifest_summary: ClassVar[str]
+    manifest_from_detail: ClassVar[bool] = False
+    manifest_empty: ClassVar[Any]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        extend_schema_view(
+            manifest=extend_schema(
+                summary=cls.manifest_summary,
+                responses={(200, iiif.CONTENT_TYPE.split(";")[0]): OpenApiTypes.OBJECT},
+            )
+        )(cls)
 
-@extend_schema(tags=["recognitions"])
-class RecognitionViewSet(RecordViewSet):
-    """Righteous Among the Nations: one Yad Vashem file per recognition."""
+    def before_manifest(self, pk: int) -> None:
+        """Work the manifest needs done first."""
 
-    kind = "recognition"
-    serializer_class = shapes.RecognitionSerializer
-    detail_serializer_class = shapes.RecognitionSerializer
-    filterset_class = filters.RecognitionFilter
-    orderings = orderings(
-        ("date", "date_earliest", "By year of recognition."),
-        ("title", "title_en", "By English title."),
-        *UPDATED,
-    )
-    extra_errors = GONE
+    def make_manifest(self, record: dict, url: str) -> dict:
+        raise NotImplementedError
 
-
-@extend_schema(tags=["people"])
-class PersonViewSet(RecordViewSet):
-    kind = "person"
-    serializer_class = shapes.PersonSerializer
-    detail_serializer_class = shapes.PersonSerializer
-    filterset_class = filters.PersonFilter
-    orderings = orderings(
-        ("name", "family_name", "By family name."),
-        ("birth", "birth_latest", "By date of birth."),
-        *UPDATED,
-    )
-    extra_errors = GONE
-
-
-@extend_schema(tags=["testimonies"])
-class TestimonyViewSet(RecordViewSet):
-    kind = "testimony"
-    serializer_class = shapes.TestimonySerializer
-    detail_serializer_class = shapes.TestimonyDetailSerializer
-    filterset_class = filters.TestimonyFilter
-    orderings = orderings(
-        ("title", "title_en", "By English title."), *DATE_ORDERINGS, *UPDATED
-    )
-    extra_errors = GONE
-
-
-@extend_schema(tags=["images"])
-class ImageViewSet(RecordViewSet):
-    kind = "image"
-    serializer_class = shapes.ImageSerializer
-    detail_serializer_class = shapes.ImageSerializer
-    filterset_class = filters.ImageFilter
-    orderings = orderings(
-        ("created", "created_at", "By upload."),
-        ("title", "title_en", "By English title."),
-        *UPDATED,
-    )
-    extra_errors = GONE
-
-    @extend_schema(
-        summary="IIIF Presentation 3 manifest of the image",
-        responses={(200, iiif.CONTENT_TYPE.split(";")[0]): OpenApiTypes.OBJECT},
-    )
     @action(
         detail=True,
         url_path="manifest",
@@ -290,33 +269,80 @@ class ImageViewSet(RecordViewSet):
             check_params(request.query_params, set())
             ctx = ApiContext.for_request(request)
             pk = self.visible_pk(ctx, uuid)
-            files.ensure_named_renditions([pk])
-            image = TYPES["image"].load(ctx, [pk]).get(pk)
-            if image is None:
+            self.before_manifest(pk)
+            detail = self.manifest_from_detail
+            record = self.presenter.load(ctx, [pk], detail=detail).get(pk)
+            if record is None:
                 raise exceptions.NotFound()
-            url = request.build_absolute_uri()
-            manifest = iiif.image_manifest(image, url.split("?")[0])
+            url = request.build_absolute_uri().split("?")[0]
+            manifest = self.make_manifest(record, url)
             if not manifest["items"]:
-                raise exceptions.NotFound(_("This image has no rendition to show yet."))
+                raise exceptions.NotFound(self.manifest_empty)
             return render_json(manifest, iiif.CONTENT_TYPE)
 
         return self.answer(request, render)
 
 
-@extend_schema(tags=["sources"])
+DATE_ORDERINGS = (("date", "date_earliest", "By date (earliest possible day)."),)
+UPDATED = (("updated", "updated_at", "By last change."),)
+
+
+class RecognitionViewSet(RecordViewSet):
+    kind = "recognition"
+    filterset_class = filters.RecognitionFilter
+    orderings = orderings(
+        ("date", "date_earliest", "By year of recognition."),
+        ("title", "title_en", "By English title."),
+        *UPDATED,
+    )
+
+
+class PersonViewSet(RecordViewSet):
+    kind = "person"
+    filterset_class = filters.PersonFilter
+    orderings = orderings(
+        ("name", "family_name", "By family name."),
+        ("birth", "birth_latest", "By date of birth."),
+        *UPDATED,
+    )
+
+
+class TestimonyViewSet(RecordViewSet):
+    kind = "testimony"
+    filterset_class = filters.TestimonyFilter
+    orderings = orderings(
+        ("title", "title_en", "By English title."), *DATE_ORDERINGS, *UPDATED
+    )
+
+
+class ImageViewSet(ManifestMixin, RecordViewSet):
+    kind = "image"
+    filterset_class = filters.ImageFilter
+    orderings = orderings(
+        ("created", "created_at", "By upload."),
+        ("title", "title_en", "By English title."),
+        *UPDATED,
+    )
+    manifest_summary = "IIIF Presentation 3 manifest of the image"
+    manifest_empty = gettext_lazy("This image has no rendition to show yet.")
+
+    def before_manifest(self, pk: int) -> None:
+        files.ensure_named_renditions([pk])
+
+    def make_manifest(self, record: dict, url: str) -> dict:
+        return iiif.image_manifest(record, url)
+
+
 class SourceViewSet(RecordViewSet):
     kind = "source"
-    serializer_class = shapes.SourceSerializer
-    detail_serializer_class = shapes.SourceDetailSerializer
     filterset_class = filters.SourceFilter
     orderings = orderings(("title", "title", "By title."), *DATE_ORDERINGS, *UPDATED)
-    extra_errors = GONE
 
     @extend_schema(
         summary="The source as CSL-JSON",
         description="An array with one CSL-JSON item, for Zotero, citeproc and "
         "other reference managers.",
-        responses={(200, CSL_JSON): shapes.CslItemSerializer(many=True)},
+        responses={(200, CSL_JSON): CslItem.serializer()(many=True)},
     )
     @action(
         detail=True,
@@ -329,54 +355,38 @@ class SourceViewSet(RecordViewSet):
         def render(version: int) -> Rendered:
             check_params(request.query_params, set())
             ctx = ApiContext.for_request(request)
-            pk = self.visible_pk(ctx, uuid)
-            rows = TYPES["source"].rows_query.rows(ctx, [pk])
-            if not rows:
+            item = self.presenter.csl(ctx, self.visible_pk(ctx, uuid))
+            if item is None:
                 raise exceptions.NotFound()
-            return render_json([csl_json(rows[0])], CSL_JSON)
+            return render_json([item], CSL_JSON)
 
         return self.answer(request, render)
 
 
-@extend_schema(tags=["organisations"])
 class OrganisationViewSet(RecordViewSet):
     kind = "organisation"
-    serializer_class = shapes.OrganisationSerializer
-    detail_serializer_class = shapes.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
     orderings = orderings(
         ("name", "name_en", "By English name."), *DATE_ORDERINGS, *UPDATED
     )
-    extra_errors = GONE
 
 
-@extend_schema(tags=["places"])
 class PlaceViewSet(RecordViewSet):
     kind = "place"
-    serializer_class = shapes.PlaceSerializer
-    detail_serializer_class = shapes.PlaceSerializer
     filterset_class = filters.PlaceFilter
     orderings = orderings(("name", "name_en", "By English name."), *UPDATED)
-    extra_errors = GONE
 
 
-@extend_schema(tags=["events"])
 class EventViewSet(RecordViewSet):
     kind = "event"
-    serializer_class = shapes.EventSerializer
-    detail_serializer_class = shapes.EventSerializer
     filterset_class = filters.EventFilter
     orderings = orderings(
         *DATE_ORDERINGS, ("title", "title_en", "By English title."), *UPDATED
     )
-    extra_errors = GONE
 
 
-@extend_schema(tags=["figures"])
 class FigureViewSet(RecordViewSet):
     kind = "figure"
-    serializer_class = shapes.FigureSerializer
-    detail_serializer_class = shapes.FigureSerializer
     filterset_class = filters.FigureFilter
     orderings = orderings(
         (
@@ -387,52 +397,22 @@ class FigureViewSet(RecordViewSet):
         *DATE_ORDERINGS,
         *UPDATED,
     )
-    extra_errors = GONE
 
 
-@extend_schema(tags=["exhibitions"])
-class ExhibitionViewSet(RecordViewSet):
-    """Exhibitions. The detail is the whole tree: sections, then items, each item
-    with its record presented in full (images with renditions and credits).
-    Items whose record you may not see are left out."""
-
+class ExhibitionViewSet(ManifestMixin, RecordViewSet):
     kind = "exhibition"
-    serializer_class = shapes.ExhibitionSerializer
-    detail_serializer_class = shapes.ExhibitionDetailSerializer
     filterset_class = filters.ExhibitionFilter
     orderings = orderings(
         ("opens", "opens_on", "By opening date."),
         ("title", "title_en", "By English title."),
         *UPDATED,
     )
-    extra_errors = GONE
+    manifest_summary = "IIIF Presentation 3 manifest of the exhibition's images"
+    manifest_from_detail = True
+    manifest_empty = gettext_lazy("This exhibition shows no images.")
 
-    @extend_schema(
-        summary="IIIF Presentation 3 manifest of the exhibition's images",
-        responses={(200, iiif.CONTENT_TYPE.split(";")[0]): OpenApiTypes.OBJECT},
-    )
-    @action(
-        detail=True,
-        url_path="manifest",
-        renderer_classes=[JSONRenderer, LdJsonRenderer],
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def manifest(self, request: Request, uuid: str):
-        def render(version: int) -> Rendered:
-            check_params(request.query_params, set())
-            ctx = ApiContext.for_request(request)
-            pk = self.visible_pk(ctx, uuid)
-            exhibition = TYPES["exhibition"].load(ctx, [pk], detail=True).get(pk)
-            if exhibition is None:
-                raise exceptions.NotFound()
-            url = request.build_absolute_uri().split("?")[0]
-            manifest = iiif.exhibition_manifest(exhibition, url)
-            if not manifest["items"]:
-                raise exceptions.NotFound(_("This exhibition shows no images."))
-            return render_json(manifest, iiif.CONTENT_TYPE)
-
-        return self.answer(request, render)
+    def make_manifest(self, record: dict, url: str) -> dict:
+        return iiif.exhibition_manifest(record, url)
 
 
 @require_safe
@@ -600,12 +580,7 @@ class ApiRootView(ApiMixin, APIView):
 
 def viewset_for(kind: str) -> type[RecordViewSet]:
     """The viewset of a record kind (each declares its `kind`)."""
-    found = {
-        viewset.kind: viewset
-        for viewset in RecordViewSet.__subclasses__()
-        if getattr(viewset, "kind", None)
-    }
-    return found[kind]
+    return VIEWSETS[kind]
 
 
 class DocsView(SpectacularSwaggerSplitView):

@@ -52,6 +52,14 @@ class PersonQuerySet(PublishableQuerySet):
         return presumed_dead | Q(consent_to_publish=True)
 
 
+def display_name(name_prefix: str, given_names: str, family_name: str) -> str:
+    """How a person is named on pages and in the API: 'Father Bruno Reynders'.
+
+    Plain values, so a page (`Person.display_name`) and the API's rows (which hold
+    no model instance) name a person the same way."""
+    return " ".join(part for part in (name_prefix, given_names, family_name) if part)
+
+
 def presumed_dead_cutoff() -> datetime.date:
     today = timezone.localdate()
     try:
@@ -185,8 +193,7 @@ class Person(Publishable):
 
     @property
     def display_name(self) -> str:
-        parts = [self.name_prefix, self.given_names, self.family_name]
-        return " ".join(part for part in parts if part).strip()
+        return display_name(self.name_prefix, self.given_names, self.family_name)
 
     @property
     def sort_name(self) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -127,14 +130,149 @@ class Source(Publishable, Dated):
 
     def creator_list(self) -> list[dict[str, str]]:
         """Authors as CSL name objects: {'family', 'given'} or {'literal'}."""
-        names = []
-        for line in self.creators.splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            if "," in line:
-                family, given = (part.strip() for part in line.split(",", 1))
-                names.append({"family": family, "given": given})
-            else:
-                names.append({"literal": line})
-        return names
+        return creator_list(self.creators)
+
+    def citation_text(self) -> str:
+        """The formatted reference shown as "cite this" and served by the API."""
+        return citation_text(
+            title=self.title,
+            creators=self.creators,
+            container_title=self.container_title,
+            publisher=self.publisher,
+            date_edtf=self.date_edtf,
+            date_display=self.date_display_en,
+            holding_institution=self.holding_institution,
+            reference_code=self.reference_code,
+            url=self.url,
+            accessed=self.accessed,
+        )
+
+    def csl_json(self) -> dict[str, Any]:
+        """The source as one CSL-JSON item, as the API's `csl/` answer gives it."""
+        return csl_json(
+            uuid=str(self.uuid),
+            kind=self.kind,
+            title=self.title,
+            creators=self.creators,
+            container_title=self.container_title,
+            publisher=self.publisher,
+            holding_institution=self.holding_institution,
+            reference_code=self.reference_code,
+            url=self.url,
+            language=self.language,
+            date_edtf=self.date_edtf,
+            date_earliest=self.date_earliest,
+            date_latest=self.date_latest,
+            accessed=self.accessed,
+        )
+
+
+# Citations from plain values: the model's methods and the API's rows (which hold no
+# model instance, see archive/api/presenters/) share them.
+
+
+def creator_list(creators: str) -> list[dict[str, str]]:
+    """Authors, one per line ('Family, Given' or a name), as CSL name objects:
+    {'family', 'given'} or {'literal'}."""
+    names = []
+    for line in creators.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if "," in line:
+            family, given = (part.strip() for part in line.split(",", 1))
+            names.append({"family": family, "given": given})
+        else:
+            names.append({"literal": line})
+    return names
+
+
+def citation_text(
+    *,
+    title: str,
+    creators: str,
+    container_title: str,
+    publisher: str,
+    date_edtf: str,
+    date_display: str,
+    holding_institution: str,
+    reference_code: str,
+    url: str,
+    accessed: datetime.date | None,
+) -> str:
+    """A plain reference in a common humanities style: authors, "title", container,
+    publisher, date (its English label), holding institution and reference code, URL
+    and access date."""
+    names = []
+    for name in creator_list(creators):
+        if "literal" in name:
+            names.append(name["literal"])
+        else:
+            names.append(
+                ", ".join(part for part in (name["family"], name["given"]) if part)
+            )
+    parts = []
+    if names:
+        parts.append("; ".join(names))
+    parts.append(f"\u201c{title}\u201d")
+    for value in (container_title, publisher):
+        if value:
+            parts.append(value)
+    if date_edtf:
+        parts.append(date_display or date_edtf)
+    archive = ", ".join(
+        value for value in (holding_institution, reference_code) if value
+    )
+    if archive:
+        parts.append(archive)
+    if url:
+        read_on = f" (accessed {accessed.isoformat()})" if accessed else ""
+        parts.append(f"{url}{read_on}")
+    return ". ".join(parts) + "."
+
+
+def csl_json(
+    *,
+    uuid: str,
+    kind: str,
+    title: str,
+    creators: str,
+    container_title: str,
+    publisher: str,
+    holding_institution: str,
+    reference_code: str,
+    url: str,
+    language: str,
+    date_edtf: str,
+    date_earliest: datetime.date | None,
+    date_latest: datetime.date | None,
+    accessed: datetime.date | None,
+) -> dict[str, Any]:
+    """One CSL-JSON item (the format Zotero and citeproc read)."""
+    item: dict[str, Any] = {"id": uuid, "type": kind, "title": title}
+    names = creator_list(creators)
+    if names:
+        item["author"] = names
+    for value, csl in (
+        (container_title, "container-title"),
+        (publisher, "publisher"),
+        (holding_institution, "archive"),
+        (reference_code, "archive_location"),
+        (url, "URL"),
+        (language, "language"),
+    ):
+        if value:
+            item[csl] = value
+    if date_edtf:
+        issued: dict[str, Any] = {"raw": date_edtf}
+        if date_earliest is not None:
+            parts = [[date_earliest.year, date_earliest.month, date_earliest.day]]
+            if date_latest is not None and date_latest != date_earliest:
+                parts.append([date_latest.year, date_latest.month, date_latest.day])
+            issued["date-parts"] = parts
+        item["issued"] = issued
+    if accessed:
+        item["accessed"] = {
+            "date-parts": [[accessed.year, accessed.month, accessed.day]]
+        }
+    return item

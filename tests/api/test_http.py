@@ -194,12 +194,12 @@ def test_unknown_api_address_is_problem_json_and_pages_stay_html(api):
 
 
 def test_server_error_is_problem_json_without_traceback(monkeypatch, event):
-    from archive.api import records
+    from archive.api import presenters
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(records.TYPES["event"], "load", explode)
+    monkeypatch.setattr(presenters.TYPES["event"], "load", explode)
     client = Client(raise_request_exception=False)
     response = client.get("/api/v1/events/")
     assert response.status_code == 500

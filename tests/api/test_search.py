@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from archive import models as m
-from archive.api.records import MODELS
+from archive.api.presenters import MODELS
 from archive.api.search_index import words
 from tests import factories as f
 from tests.api.builders import full_archive

@@ -1,8 +1,8 @@
 """Every answer matches the published OpenAPI schema exactly: no field missing, no
 field the schema does not declare, every type as documented.
 
-Answers are built from rows (archive/api/records.py) while the schema comes from the
-serializers (archive/api/serializers.py); this test is what keeps them one contract.
+Answers and schema components are both generated from the presenters' declarations
+(archive/api/presenters/); this test checks the result end to end, on real answers.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@
    marked as such; the project's own database is never touched), adds synthetic
    exhibitions of 30 items if it has none, and runs ANALYZE.
 2. Starts gunicorn (2 workers, DEBUG off, a throwaway SECRET_KEY, no HTTPS
-   redirect, throttling off, the ceiling view on) on a free loopback port.
+   redirect, throttling off) on a free loopback port, with the benchmark's own
+   settings (`archive.benchmark.settings`): its URLconf adds the ceiling view and
+   its middleware lets cold runs skip the response cache.
 3. Measures, with 16 client connections: the 50-item recognition list, a
    recognition, an exhibition of 30 items and search, each cold (every request a
    different page, filter, record or search, the response cache bypassed; the count
@@ -35,10 +37,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.api.bench import fetch_json, load
+from archive.benchmark.client import fetch_json, load
+from archive.benchmark.middleware import COLD_HEADER
 
 HOST = "127.0.0.1"
-COLD = {"X-Bench-Cold": "1"}
+COLD = {COLD_HEADER: "1"}
 
 #: (scenario, mode) -> (minimum share of the ceiling's req/s, or None)
 TARGETS = {
@@ -97,11 +100,10 @@ class Command(BaseCommand):
                 "STATIC_MANIFEST": "0",
                 "ALLOWED_HOSTS": HOST,
                 "MEDIA_ROOT": str(media),
-                "API_BENCHMARK": "1",
                 "API_THROTTLE_ANON": "",
                 "API_THROTTLE_CLIENT": "",
                 "LOG_LEVEL": "ERROR",
-                "DJANGO_SETTINGS_MODULE": "memorial.settings",
+                "DJANGO_SETTINGS_MODULE": "archive.benchmark.settings",
             }
         )
         env.pop("REDIS_URL", None)
@@ -129,7 +131,7 @@ class Command(BaseCommand):
             env,
             "shell",
             "-c",
-            "from archive.api.bench import ensure_bench_exhibitions; "
+            "from archive.benchmark.exhibitions import ensure_bench_exhibitions; "
             "ensure_bench_exhibitions()",
         )
         with sqlite3.connect(database) as connection:

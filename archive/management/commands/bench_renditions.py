@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive import bench
+from archive.benchmark import photos
 
 TARGET_SPEEDUP = 3.0
 TARGET_PEAK_MB = 64
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="bench-renditions-") as scratch:
             folder = Path(options["keep"] or scratch)
             began = time.perf_counter()
-            paths = bench.write_samples(folder, options["images"], size)
+            paths = photos.write_samples(folder, options["images"], size)
             megabytes = sum(path.stat().st_size for path in paths) / 1e6
             self.stdout.write(
                 f"Generated {len(paths)} JPEGs of {size[0]}x{size[1]} "
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         command = [
             sys.executable,
             "-m",
-            "archive.bench",
+            "archive.benchmark.renditions",
             variant,
             str(repeats),
             *map(str, paths),

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.synthetic import (
+from archive.benchmark.synthetic import (
     SYNTHETIC_BENCHMARK_EXHIBITION,
     SyntheticArchiveExists,
     delete_synthetic_archive,

@@ -1,7 +1,10 @@
-"""Set up a local archive in one step: database, a curator account, demo content, server.
+"""Local set-up in one step: settings, database, a curator, demo content, a server.
 
-Safe to run again: migrations are idempotent, the curator is created only once (its
-password is printed only then), and the demo loader updates records in place.
+Safe to run again: the local settings file (`.env`: DEBUG=1 and a generated secret
+key, see memorial/envfile.py) keeps what it has, migrations are idempotent, the curator
+is created only once (its password is printed only then), and the demo loader updates
+records in place. `manage.py quickstart` writes `.env` before settings are read, so
+this run already uses it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from archive.groups import ensure_curator_groups
+from memorial.envfile import env_file, write_development_env
 
 DEMO_USERNAME = "curator"
 
@@ -33,6 +37,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, no_serve: bool = False, addrport: str = "127.0.0.1:8000", **kw
     ):
+        write_development_env()
         self.stdout.write("Preparing the database...")
         call_command("migrate", interactive=False, verbosity=0)
 
@@ -50,6 +55,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  API:           {base}/api/v1/  (docs: {base}/api/v1/docs/)"
         )
+        local_settings = env_file()
+        if local_settings is not None and local_settings.is_file():
+            self.stdout.write(
+                f"  Settings:      {local_settings} (for local use only; git-ignored)"
+            )
         if password:
             self.stdout.write(
                 self.style.WARNING(

@@ -10,15 +10,15 @@ from django.core.management import CommandError, call_command
 from PIL import Image as PILImage
 
 from archive import models as m
-from archive.kinds import PUBLISHABLE_MODELS
-from archive.synthetic import (
+from archive.benchmark.synthetic import (
     SYNTHETIC_BENCHMARK_EXHIBITION,
     SyntheticArchiveExists,
     delete_synthetic_archive,
     generate_archive,
-    synthetic_digest,
 )
+from archive.kinds import PUBLISHABLE_MODELS
 from tests import factories as f
+from tests.benchmark.digest import synthetic_digest
 
 pytestmark = pytest.mark.django_db
 

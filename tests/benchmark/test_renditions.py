@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
 
-from archive import bench
+from archive.benchmark import photos, renditions
 
 
 def test_benchmark_command_reports_both_variants():
@@ -36,7 +36,7 @@ def test_benchmark_command_reports_both_variants():
 
 def test_generated_photographs_are_not_flat():
     """Realistic content: many distinct colours, and it does not compress to nothing."""
-    photo = bench.realistic_photo(600, 400, seed=1)
+    photo = photos.realistic_photo(600, 400, seed=1)
     assert len(photo.getcolors(maxcolors=1_000_000) or []) > 10_000
     buffer = io.BytesIO()
     photo.save(buffer, "JPEG", quality=90)
@@ -45,8 +45,8 @@ def test_generated_photographs_are_not_flat():
 
 def test_generation_is_deterministic():
     assert (
-        bench.realistic_photo(64, 48, 3).tobytes()
-        == bench.realistic_photo(64, 48, 3).tobytes()
+        photos.realistic_photo(64, 48, 3).tobytes()
+        == photos.realistic_photo(64, 48, 3).tobytes()
     )
 
 
@@ -56,6 +56,6 @@ def test_bad_size_is_a_clear_error():
 
 
 def test_pipeline_and_baseline_make_the_same_thumbnail_size(tmp_path):
-    (path,) = bench.write_samples(tmp_path, 1, (900, 600))
-    for make in (bench.naive_thumbnail, bench.pipeline_thumbnail):
+    (path,) = photos.write_samples(tmp_path, 1, (900, 600))
+    for make in (renditions.naive_thumbnail, renditions.pipeline_thumbnail):
         assert Image.open(io.BytesIO(make(str(path)))).size == (400, 300)
