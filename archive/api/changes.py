@@ -16,22 +16,18 @@ never be missed.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
 import heapq
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
-from django.utils.translation import gettext as _
 
 from archive import kinds
+from archive.api import cursors
 from archive.api.context import ApiContext, Audience
-from archive.api.pagination import MAX_CURSOR_LENGTH, SHORTEST_MOMENT, encode_payload
+from archive.api.pagination import SHORTEST_MOMENT
 from archive.api.presenters import MODELS
-from archive.api.problems import InvalidParameter
 from archive.models import Access, Publishable, Status
 
 CHANGE_KINDS = [kind.name for kind in kinds.KINDS]
@@ -89,32 +85,29 @@ class Position:
 
 
 def encode_cursor(position: Position) -> str:
-    return encode_payload([position.at.isoformat(), position.kind, position.pk])
+    return cursors.encode(
+        "changes", [position.at.isoformat(), position.kind, position.pk]
+    )
 
 
 #: The shortest cursor the feed accepts (the schema's lower bound).
-SHORTEST_CURSOR = encode_payload([SHORTEST_MOMENT, min(CHANGE_KINDS, key=len), 1])
+SHORTEST_CURSOR = cursors.encode(
+    "changes", [SHORTEST_MOMENT, min(CHANGE_KINDS, key=len), 1]
+)
 
 
 def decode_cursor(cursor: str) -> Position:
-    invalid = InvalidParameter({"cursor": [_("This cursor is not valid.")]})
-    if len(cursor) > MAX_CURSOR_LENGTH:
-        raise invalid
+    """The position of the last entry before the page, or a 400."""
+    payload = cursors.decode(cursor, "changes")
+    if not isinstance(payload, list) or len(payload) != 3:
+        raise cursors.invalid()
+    at, kind, pk = payload
     try:
-        at, kind, pk = json.loads(
-            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        )
         moment = datetime.datetime.fromisoformat(at)
         if moment.tzinfo is not None:
             moment = moment.astimezone(datetime.UTC)
-    except (
-        binascii.Error,
-        ValueError,
-        TypeError,
-        UnicodeDecodeError,
-        OverflowError,
-    ) as error:
-        raise invalid from error
+    except (ValueError, TypeError, OverflowError) as error:
+        raise cursors.invalid() from error
     if (
         moment.tzinfo is None
         or kind not in CHANGE_KINDS
@@ -122,7 +115,7 @@ def decode_cursor(cursor: str) -> Position:
         or not isinstance(pk, int)
         or not 0 < pk < 2**63
     ):
-        raise invalid
+        raise cursors.invalid()
     return Position(moment, kind, pk)
 
 

@@ -18,10 +18,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from archive import models as m
+from archive.api import cursors
 from archive.api.context import LANGUAGES, Audience
 from archive.api.problems import InvalidParameter
 
 MAX_PARAMETER_LENGTH = 500
+#: Longer values allowed for some parameters: a cursor holds a sort value (a title).
+MAX_LENGTHS = {"cursor": cursors.MAX_LENGTH}
 
 
 def check_params(query: Any, allowed: Iterable[str]) -> None:
@@ -41,7 +44,7 @@ def check_params(query: Any, allowed: Iterable[str]) -> None:
             errors[key] = [_("Give this parameter once.")]
         elif values[0] == "":
             errors[key] = [_("Give a value, or leave the parameter out.")]
-        elif len(values[0]) > MAX_PARAMETER_LENGTH:
+        elif len(values[0]) > MAX_LENGTHS.get(key, MAX_PARAMETER_LENGTH):
             errors[key] = [_("This value is too long.")]
     if errors:
         raise InvalidParameter(errors)

@@ -12,11 +12,8 @@ can walk an index instead of sorting.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
 import json
-import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -26,11 +23,12 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.pagination import BasePagination
 
+from archive.api import cursors, prepared
 from archive.api.problems import InvalidParameter
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-MAX_CURSOR_LENGTH = 1000
+MAX_CURSOR_LENGTH = cursors.MAX_LENGTH
 #: The shortest texts `date.fromisoformat` and `datetime.fromisoformat` (with the
 #: time zone cursors require) accept: ISO 8601 week dates. They bound cursor lengths.
 SHORTEST_DAY = "2000W01"
@@ -60,12 +58,6 @@ class Page:
     pks: list[int]
     next_cursor: str | None
     previous_cursor: str | None
-
-
-def encode_payload(payload: Any) -> str:
-    """A cursor: compact JSON in unpadded base64url (lists, search and changes)."""
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def cursor_schema(shortest: str) -> dict[str, Any]:
@@ -115,17 +107,18 @@ def shortest_value(field: models.Field) -> Any:
 
 def shortest_cursor(model: type[models.Model], choices: Any) -> str:
     """The shortest cursor a list of `model` accepts, over its orderings."""
-    cursors = [
-        encode_payload(
+    candidates = [
+        cursors.encode(
+            "list",
             {
                 "o": ordering.name,
                 "d": "n",
                 "v": [shortest_value(field) for field in sort_fields(model, ordering)],
-            }
+            },
         )
         for ordering in choices
     ]
-    return min(cursors, key=len)
+    return min(candidates, key=len)
 
 
 def _json_value(value: Any) -> Any:
@@ -146,14 +139,7 @@ class KeysetPaginator:
     # Cursors ---------------------------------------------------------------------
     def decode(self, cursor: str) -> tuple[bool, list[Any]]:
         """(backwards?, sort values) from a cursor, or a 400 saying it is broken."""
-        invalid = InvalidParameter({"cursor": [_("This cursor is not valid.")]})
-        if len(cursor) > MAX_CURSOR_LENGTH:
-            raise invalid
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            payload = json.loads(raw)
-        except (binascii.Error, ValueError, UnicodeDecodeError) as error:
-            raise invalid from error
+        payload = cursors.decode(cursor, "list")
         if (
             not isinstance(payload, dict)
             or payload.get("o") != self.ordering.name
@@ -177,7 +163,7 @@ class KeysetPaginator:
                 for field, value in zip(self.fields, payload["v"], strict=True)
             ]
         except (TypeError, ValueError, OverflowError) as error:
-            raise invalid from error
+            raise cursors.invalid() from error
         return payload["d"] == "p", values
 
     @staticmethod
@@ -212,12 +198,13 @@ class KeysetPaginator:
         return value
 
     def cursor_for(self, values: tuple[Any, ...], backwards: bool) -> str:
-        return encode_payload(
+        return cursors.encode(
+            "list",
             {
                 "o": self.ordering.name,
                 "d": "p" if backwards else "n",
                 "v": [_json_value(value) for value in values],
-            }
+            },
         )
 
     # Queries ---------------------------------------------------------------------
@@ -288,32 +275,60 @@ class KeysetPaginator:
         shape_key: tuple,
     ) -> list[tuple]:
         """The page query compiled once per shape and re-run with the cursor's
-        values: building and compiling it cost more than running it."""
+        values: building and compiling it cost more than running it (prepared.py).
+        Null values shape the SQL (`IS NULL`), so they are part of the shape."""
+        using = self.queryset.db
         nulls = None if values is None else tuple(value is None for value in values)
-        key = (*shape_key, self.ordering.name, backwards, nulls, page_size)
-        with _SHAPES_LOCK:
-            shape = _SHAPES.get(key)
-        if shape is None:
-            shape = _compile_page(self, values, backwards, page_size)
-            if shape is None:
-                return list(self._query(values, backwards, page_size))
-            with _SHAPES_LOCK:
-                if len(_SHAPES) > 2000:
-                    _SHAPES.clear()
-                _SHAPES[key] = shape
-        sql, params, slots, compiler, converters, order = shape
-        connection = connections[self.queryset.db]
-        params = list(params)
-        for position, index in slots:
-            params[position] = self.fields[index].get_db_prep_value(
-                values[index], connection, prepared=False
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
+        key = (
+            "page",
+            using,
+            *shape_key,
+            self.ordering.name,
+            backwards,
+            nulls,
+            page_size,
+        )
+        compiled = prepared.cached(
+            key, lambda: self._compile(nulls, backwards, page_size)
+        )
+        if compiled is None:
+            return list(self._query(values, backwards, page_size))
+        rows = compiled.rows([] if values is None else self._db_values(values))
+        order = [compiled.names.index(column) for column, _desc in self.columns]
         return [tuple(row[index] for index in order) for row in rows]
+
+    def _db_values(self, values: list[Any]) -> list[Any]:
+        """The cursor's values as the database takes them (as the ORM would)."""
+        connection = connections[self.queryset.db]
+        return [
+            None
+            if value is None
+            else field.get_db_prep_value(value, connection, prepared=False)
+            for field, value in zip(self.fields, values, strict=True)
+        ]
+
+    def _compile(
+        self, nulls: tuple[bool, ...] | None, backwards: bool, page_size: int
+    ) -> prepared.Compiled | None:
+        """The page query after a cursor whose null values are `nulls` (None: the
+        first page, after no cursor)."""
+
+        def sentinels(variant: int) -> list[Any] | None:
+            if nulls is None:
+                return None
+            return [
+                None if null else prepared.sentinel(field, index, variant)
+                for index, (field, null) in enumerate(
+                    zip(self.fields, nulls, strict=True)
+                )
+            ]
+
+        return prepared.compile_query(
+            lambda values: self._query(values, backwards, page_size),
+            sentinels,
+            using=self.queryset.db,
+            prepare=self._db_values,
+        )
 
     def _query(self, values: list[Any] | None, backwards: bool, page_size: int):
         queryset = self.queryset
@@ -354,70 +369,6 @@ class KeysetPaginator:
             if has_previous
             else None,
         )
-
-
-_SHAPES: dict[tuple, tuple] = {}
-_SHAPES_LOCK = threading.Lock()
-
-
-def _sentinel(field: models.Field, index: int, variant: int) -> Any:
-    """A value no real row has, distinct per position and per compilation."""
-    if isinstance(field, models.DateTimeField):
-        return datetime.datetime(
-            1111 + variant, 1, 1, tzinfo=datetime.UTC
-        ) + datetime.timedelta(seconds=index + 1)
-    if isinstance(field, models.DateField):
-        return datetime.date(1111 + variant, 1, 1) + datetime.timedelta(days=index + 1)
-    if isinstance(field, models.IntegerField | models.AutoField):
-        return -(10**15) * (variant + 1) - index
-    return f"\x01sentinel-{variant}-{index}"
-
-
-def _compile_page(paginator: KeysetPaginator, values, backwards, page_size):
-    """Compile the page query twice with different sentinel values; parameters that
-    differ are the cursor's, and we record which value each one carries."""
-    connection = connections[paginator.queryset.db]
-    compiled = []
-    for variant in (0, 1):
-        sentinels = (
-            None
-            if values is None
-            else [
-                None if value is None else _sentinel(field, index, variant)
-                for index, (field, value) in enumerate(
-                    zip(paginator.fields, values, strict=True)
-                )
-            ]
-        )
-        queryset = paginator._query(sentinels, backwards, page_size)
-        query = queryset.query
-        compiler = query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        compiled.append((sql, list(params), compiler, sentinels))
-    (sql, params, compiler, sentinels), (other_sql, other_params, _c, _s) = compiled
-    if sql != other_sql or len(params) != len(other_params):
-        return None  # the values shape the SQL itself: do not reuse it
-    slots = []
-    for position, (first, second) in enumerate(zip(params, other_params, strict=True)):
-        if first == second:
-            continue
-        matches = [
-            index
-            for index, field in enumerate(paginator.fields)
-            if sentinels[index] is not None
-            and field.get_db_prep_value(sentinels[index], connection, prepared=False)
-            == first
-        ]
-        if len(matches) != 1:
-            return None
-        slots.append((position, matches[0]))
-    fields = [column[0] for column in compiler.select[: compiler.col_count]]
-    # The SQL may select the columns in another order than asked for (Django's
-    # values_list() reorders its rows the same way).
-    names = list(query.selected) if query.selected else list(query.values_select)
-    wanted = [column for column, _desc in paginator.columns]
-    order = [names.index(column) for column in wanted]
-    return sql, params, slots, compiler, compiler.get_converters(fields), order
 
 
 def page_link(request: Any, cursor: str | None) -> str | None:

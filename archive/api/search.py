@@ -16,9 +16,6 @@ changing the API's shape.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from archive import kinds
 from archive import models as m
+from archive.api import cursors
 from archive.api.context import ApiContext
-from archive.api.pagination import MAX_CURSOR_LENGTH, encode_payload
 from archive.api.presenters import MODELS, load_refs
 from archive.api.problems import InvalidParameter
 from archive.api.search_index import INDEXED, query_words
@@ -135,7 +132,7 @@ class SearchPage:
 
 
 def _cursor(kind: str, sort_value: Any, pk: int) -> str:
-    return encode_payload([kind, sort_value, pk])
+    return cursors.encode("search", [kind, sort_value, pk])
 
 
 #: The shortest cursor a search accepts (the schema's lower bound): the shortest
@@ -144,15 +141,11 @@ SHORTEST_CURSOR = _cursor(min(KIND_ORDER, key=len), "", 1)
 
 
 def _decode(cursor: str, kinds: list[str]) -> tuple[str, Any, int]:
-    invalid = InvalidParameter({"cursor": [_("This cursor is not valid.")]})
-    if len(cursor) > MAX_CURSOR_LENGTH:
-        raise invalid
-    try:
-        kind, sort_value, pk = json.loads(
-            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        )
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise invalid from error
+    """(type, sort value, id) of the last result before the page, or a 400."""
+    payload = cursors.decode(cursor, "search")
+    if not isinstance(payload, list) or len(payload) != 3:
+        raise cursors.invalid()
+    kind, sort_value, pk = payload
     if (
         kind not in kinds
         or not (sort_value is None or isinstance(sort_value, str))
@@ -160,7 +153,7 @@ def _decode(cursor: str, kinds: list[str]) -> tuple[str, Any, int]:
         or not isinstance(pk, int)
         or not 0 < pk < 2**63
     ):
-        raise invalid
+        raise cursors.invalid()
     return kind, sort_value, pk
 
 

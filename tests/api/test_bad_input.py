@@ -8,6 +8,7 @@ import json
 import pytest
 
 from archive import models as m
+from archive.api import cursors
 from archive.api.context import KINDS
 from tests import factories as f
 
@@ -19,6 +20,11 @@ ROUTES = [route for _model, route in KINDS.values()]
 def b64(value) -> str:
     raw = value if isinstance(value, bytes) else json.dumps(value).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def listed(payload) -> str:
+    """A list's cursor with this payload (the payload's checks are the test)."""
+    return cursors.encode("list", payload)
 
 
 def assert_problem(response, status: int, parameter: str | None = None):
@@ -56,12 +62,12 @@ def test_unknown_parameter_is_400_on_every_list(api, route):
         ("cursor=not-base64!!", "cursor"),
         ("cursor=" + b64(b"\xff\xfe"), "cursor"),
         ("cursor=" + b64([1, 2, 3]), "cursor"),
-        ("cursor=" + b64({"o": "title", "d": "n", "v": ["x", 1]}), "cursor"),
-        ("cursor=" + b64({"o": "date", "d": "n", "v": ["1965-13-40", 1]}), "cursor"),
-        ("cursor=" + b64({"o": "date", "d": "n", "v": [None, "1"]}), "cursor"),
-        ("cursor=" + b64({"o": "date", "d": "n", "v": [None, True]}), "cursor"),
-        ("cursor=" + b64({"o": "date", "d": "x", "v": [None, 1]}), "cursor"),
-        ("cursor=" + b64({"o": "date", "d": "n", "v": [None, 2**70]}), "cursor"),
+        ("cursor=" + listed({"o": "title", "d": "n", "v": ["x", 1]}), "cursor"),
+        ("cursor=" + listed({"o": "date", "d": "n", "v": ["1965-13-40", 1]}), "cursor"),
+        ("cursor=" + listed({"o": "date", "d": "n", "v": [None, "1"]}), "cursor"),
+        ("cursor=" + listed({"o": "date", "d": "n", "v": [None, True]}), "cursor"),
+        ("cursor=" + listed({"o": "date", "d": "x", "v": [None, 1]}), "cursor"),
+        ("cursor=" + listed({"o": "date", "d": "n", "v": [None, 2**70]}), "cursor"),
         ("cursor=" + "A" * 5000, "cursor"),
         ("ordering=colour", "ordering"),
         ("lang=xx", "lang"),
@@ -100,10 +106,17 @@ def test_bad_list_parameters_are_400(api, records, query, parameter):
         ("/api/v1/search/?q=ab&type=poem", "type"),
         ("/api/v1/search/?q=ab&cursor=zzz", "cursor"),
         ("/api/v1/search/?q=ab%00", "q"),
-        ("/api/v1/search/?q=ab&cursor=" + b64(["recognition", None, -1]), "cursor"),
+        (
+            "/api/v1/search/?q=ab&cursor="
+            + cursors.encode("search", ["recognition", None, -1]),
+            "cursor",
+        ),
         ("/api/v1/changes/?since=last+week", "since"),
         ("/api/v1/changes/?since=2025-05-08T00:00:00", "since"),
-        ("/api/v1/changes/?cursor=" + b64(["x", "y", 1]), "cursor"),
+        (
+            "/api/v1/changes/?cursor=" + cursors.encode("changes", ["x", "y", 1]),
+            "cursor",
+        ),
         ("/api/v1/changes/?lang=fr", "lang"),
         ("/api/v1/?x=1", "x"),
     ],
