@@ -13,7 +13,7 @@ values go into. A query whose SQL depends on its values, or that holds another
 changing parameter (a clock), is not reusable and `compile_query` says so instead
 of freezing it. Rows come back through the compiler's own converters, except that
 on SQLite a batch query can leave dates, moments and UUIDs as text (see
-`records.iso` and `records.uuid_text`).
+the presenters' `values.iso` and `values.uuid_text`).
 
 This is the only module that reaches into Django's compiler (`get_compiler`,
 `as_sql`, `select`, `col_count`, `get_converters`, `apply_converters`, and the
@@ -146,7 +146,7 @@ def compile_query(
     converters = compiler.get_converters(columns)
     if raw_on_sqlite and connection.vendor == "sqlite":
         # Dates, moments and UUIDs stay text: the presenters only turn them back
-        # into text (records.iso, records.uuid_text), and parsing 15,000 values per
+        # into text (presenters.values.iso, .uuid_text), and parsing 15,000 values per
         # page was a fifth of a list's cost.
         converters = {
             index: pair

@@ -27,6 +27,7 @@ from archive import kinds
 from archive import models as m
 from archive.api import cursors
 from archive.api.context import ApiContext
+from archive.api.prepared import cached, compile_query, sentinel
 from archive.api.presenters import MODELS, load_refs
 from archive.api.problems import InvalidParameter
 from archive.api.search_index import INDEXED, query_words
@@ -79,13 +80,35 @@ def word_lookup(kind: str, word: str) -> QuerySet:
     )
 
 
+TOKEN_FIELD = m.SearchToken._meta.get_field("token")
+
+
 def token_range(word: str) -> Q:
+    """Index rows whose word starts with `word`."""
+    return token_bounds(bound_values(word))
+
+
+def bound_values(word: str) -> list[str]:
+    """The values `token_bounds` compares with: on SQLite a range (which it answers
+    from the index; its LIKE is case-blind and cannot use one; it compares text by
+    code point, so every word that starts with `word` sorts between the two), on
+    other databases the prefix itself."""
     if connection.vendor == "sqlite":
-        # A range, which SQLite answers from the index (its LIKE is case-blind and
-        # cannot use one). SQLite compares text by code point, so every word that
-        # starts with `word` sorts between it and the bound.
-        return Q(token__gte=word, token__lt=word[:-1] + chr(ord(word[-1]) + 1))
-    return Q(token__startswith=word)
+        return [word, word[:-1] + chr(ord(word[-1]) + 1)]
+    return [word]
+
+
+def token_bounds(values: list[str]) -> Q:
+    if connection.vendor == "sqlite":
+        return Q(token__gte=values[0], token__lt=values[1])
+    return Q(token__startswith=values[0])
+
+
+def _bound_params(values: list[str]) -> list[str]:
+    """The parameters the ORM makes of `bound_values` (a LIKE pattern off SQLite)."""
+    if connection.vendor == "sqlite":
+        return list(values)
+    return [connection.ops.prep_for_like_query(values[0]) + "%"]
 
 
 def kinds_with_candidates(ctx: ApiContext, word: str, kinds: list[str]) -> list[str]:
@@ -93,8 +116,31 @@ def kinds_with_candidates(ctx: ApiContext, word: str, kinds: list[str]) -> list[
     starting with `word`: one index lookup spares the other types their queries.
 
     Visibility is part of the lookup (per type, the index row's record must be
-    visible), so hidden records cost nothing more than absent ones.
+    visible), so hidden records cost nothing more than absent ones. The query is
+    compiled once per audience, day and set of types (building its ten correlated
+    conditions cost more than running it), then re-run with the word's bounds.
     """
+    key = ("search.candidates", ctx.audience.key, ctx.today, tuple(kinds))
+    compiled = cached(
+        key,
+        lambda: compile_query(
+            lambda values: _candidates(ctx, values, kinds),
+            lambda variant: [
+                sentinel(TOKEN_FIELD, index, variant)
+                for index in range(len(bound_values("x")))
+            ],
+            prepare=_bound_params,
+        ),
+    )
+    values = bound_values(word)
+    if compiled is None:
+        present = set(_candidates(ctx, values, kinds))
+    else:
+        present = {row[0] for row in compiled.rows(_bound_params(values))}
+    return [kind for kind in kinds if kind in present]
+
+
+def _candidates(ctx: ApiContext, values: list[str], kinds: list[str]) -> QuerySet:
     visible = Q()
     for kind in kinds:
         model = MODELS[kind]
@@ -105,13 +151,12 @@ def kinds_with_candidates(ctx: ApiContext, word: str, kinds: list[str]) -> list[
                 ctx.audience.visible_q(model), pk=OuterRef("object_id")
             )
         )
-    present = set(
-        m.SearchToken.objects.filter(token_range(word))
+    return (
+        m.SearchToken.objects.filter(token_bounds(values))
         .filter(visible)
         .values_list("kind", flat=True)
         .distinct()
     )
-    return [kind for kind in kinds if kind in present]
 
 
 def matching(ctx: ApiContext, kind: str, words: list[str]) -> QuerySet:
