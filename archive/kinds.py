@@ -113,8 +113,3 @@ SEARCH_ORDER: tuple[str, ...] = (
 )
 #: Parts of records that exhibition items may also point at (model names).
 EXHIBITABLE_PARTS: tuple[str, ...] = ("testimonysegment",)
-
-
-def kind_of(model: type) -> RecordKind:
-    """The kind of a record model (its historical model is not a kind)."""
-    return BY_MODEL[model]

@@ -106,11 +106,6 @@ def may_change(user: User, obj: models.Model) -> bool:
     return may_edit_record(user, record)
 
 
-def may_add_to(user: User, part: type[models.Model], record: Publishable) -> bool:
-    """May `user` add a section or item of model `part` to this exhibition?"""
-    return _has(user, "add", part) and may_change(user, record)
-
-
 def may_delete(user: User, obj: models.Model) -> bool:
     """Delete permission, and the record was never shown: published and withdrawn
     records are withdrawn, not deleted. A section or item may be deleted when its
