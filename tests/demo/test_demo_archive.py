@@ -270,3 +270,18 @@ def test_slugs_are_stable_identifiers(demo):
     for key in LISTS:
         for record in demo.records(key):
             assert pattern.match(record["slug"]), record["slug"]
+
+
+def test_a_few_demo_records_are_released_to_exhibition_clients_only(demo):
+    """An exhibition key sees more than the public: records marked "exhibition" in
+    the fixture are published, hidden from `public()` and visible with a key."""
+    exhibition_client = m.ApiClient(tier=m.Tier.EXHIBITION, is_active=True)
+    released = 0
+    for model in LISTS.values():
+        for record in demo_records(demo, model).filter(access=m.Access.EXHIBITION):
+            released += 1
+            assert record.status == m.Status.PUBLISHED, record.slug
+            assert not model.objects.public().filter(pk=record.pk).exists()
+            visible = model.objects.visible_to(exhibition_client)
+            assert visible.filter(pk=record.pk).exists(), record.slug
+    assert released >= 3
