@@ -10,8 +10,10 @@ relation changed                              response cache, ETags), and each
                                               audience's stamp (Last-Modified) if
                                               it could see the row before or
                                               after, in the same transaction
-an indexed record or a name variant saved     its search words are rebuilt (or
-or deleted                                    removed), in the same transaction
+an indexed record or one of its parts (name  its search document is rebuilt (or
+variant, segment, transcript, membership,     removed), in the same transaction;
+participant, linked places) saved, deleted    publish and withdraw save the record
+or changed                                    so they pass here too
 an image saved (any status, access or         after the commit, its renditions
 embargo change, by the workflow or a form)    follow it: public files if it is
                                               public, none in public storage if not
@@ -25,14 +27,14 @@ an exhibition published by the workflow       after the commit, every named size
 `connect()` connects the signal receivers once, from `ArchiveConfig.ready()`; the
 workflow (`archive.services`) calls `record_status_changed()` after its commit. The
 work itself stays with its subject: the archive version in `archive/api/caching.py`,
-search words in `archive/api/search_index.py`, rendition files in `archive/media.py`
+the search index in `archive/search/index.py`, rendition files in `archive/media.py`
 and `archive/api/files.py`. Each effect has exactly one trigger: a workflow step
 saves the record, so what follows every save (the image's renditions) is not
 repeated for the status change.
 
 Signals are connected per sender, never for all senders: a receiver for every model
-would make Django fetch and signal every row of every bulk delete, search words
-included. Bulk writes (`update()`, `bulk_create()`) send no signals; their callers
+would make Django fetch and signal every row of every bulk delete, search
+documents included. Bulk writes (`update()`, `bulk_create()`) send no signals; their callers
 bump the version and rebuild the index themselves.
 """
 
@@ -50,8 +52,9 @@ from django.db.models.signals import (
 )
 
 from archive import media
-from archive.api import caching, files, search_index
-from archive.models import Image, NameVariant, Publishable, Rendition
+from archive.api import caching, files
+from archive.models import Image, Publishable, Rendition
+from archive.search import index as search_index
 from archive.storage import delete_on_commit, rendition_storage
 
 
@@ -83,13 +86,19 @@ def connect() -> None:
                 sender=through,
                 dispatch_uid=f"api-m2m-{through._meta.label_lower}",
             )
-    for model in [*search_index.KIND_OF, NameVariant]:
+    for model in search_index.WATCHED:
         uid = model._meta.label_lower
         post_save.connect(
             search_index.on_save, sender=model, dispatch_uid=f"search-save-{uid}"
         )
         post_delete.connect(
             search_index.on_delete, sender=model, dispatch_uid=f"search-delete-{uid}"
+        )
+    for through in search_index.LINKS:
+        m2m_changed.connect(
+            search_index.on_link,
+            sender=through,
+            dispatch_uid=f"search-m2m-{through._meta.label_lower}",
         )
     post_save.connect(image_saved, sender=Image, dispatch_uid="effects-image-saved")
     post_delete.connect(

@@ -2,8 +2,8 @@
 
 A record kind is a `Publishable` model curators publish. Its entry says how the rest
 of the house refers to it: the `type` in API answers (the model name), the plural used
-in web and API addresses and as the demo archive's file name, and the columns whose
-words search finds. Adding a kind is one entry here plus its model, admin and API
+in web and API addresses and as the demo archive's file name, and the fields whose
+words search finds, by weight. Adding a kind is one entry here plus its model, admin and API
 presenter (see docs/architecture.md).
 
 Languages come from `settings.LANGUAGES` only; `translated_columns` spells a
@@ -42,6 +42,21 @@ def translated_columns(*names: str, prefix: str = "") -> list[str]:
 
 
 @dataclass(frozen=True)
+class SearchFields:
+    """The fields whose words search finds, by weight (translated fields by their
+    base name; every language is indexed). A: names and titles; B: summaries,
+    captions, alt text and descriptions; C: stories, biographies and long texts.
+    The first field of `a` is the record's title. Texts of a record's parts (name
+    variants, segments, transcripts) are added by `archive.search.documents`."""
+
+    a: tuple[str, ...]
+    b: tuple[str, ...] = ()
+    c: tuple[str, ...] = ()
+    #: The date column whose decade is the record's decade facet, if any.
+    date: str | None = "date_earliest"
+
+
+@dataclass(frozen=True)
 class RecordKind:
     """How the house refers to one kind of record."""
 
@@ -50,14 +65,8 @@ class RecordKind:
     model: type[Publishable]
     #: The address segment on the site and in the API, and the demo file's name.
     plural: str
-    #: Columns whose words search finds (translated fields spelled out).
-    search_columns: tuple[str, ...]
-    #: The column search results of this kind are sorted on.
-    search_sort: str
-
-
-def _tr(*names: str) -> tuple[str, ...]:
-    return tuple(translated_columns(*names))
+    #: What search indexes of it (see SearchFields).
+    search: SearchFields
 
 
 #: Every record kind, in the order curators meet them (admin, API root, changes).
@@ -66,31 +75,69 @@ KINDS: tuple[RecordKind, ...] = (
         "recognition",
         Recognition,
         "recognitions",
-        (*_tr("title"), "file_number"),
-        "title_en",
+        SearchFields(a=("title", "file_number"), c=("story",)),
     ),
     RecordKind(
         "person",
         Person,
         "people",
-        ("family_name", "given_names", "name_prefix"),
-        "family_name",
+        SearchFields(
+            a=("family_name", "given_names", "name_prefix"),
+            c=("biography",),
+            date=None,
+        ),
     ),
-    RecordKind("testimony", Testimony, "testimonies", _tr("title"), "title_en"),
-    RecordKind("image", Image, "images", _tr("title"), "title_en"),
-    RecordKind("source", Source, "sources", ("title", "creators"), "title"),
+    RecordKind(
+        "testimony",
+        Testimony,
+        "testimonies",
+        SearchFields(a=("title",), b=("summary",)),
+    ),
+    RecordKind(
+        "image",
+        Image,
+        "images",
+        SearchFields(a=("title", "creator"), b=("caption", "alt_text")),
+    ),
+    RecordKind(
+        "source",
+        Source,
+        "sources",
+        SearchFields(
+            a=("title", "creators"),
+            b=("description", "container_title"),
+            c=("transcription",),
+        ),
+    ),
     RecordKind(
         "organisation",
         Organisation,
         "organisations",
-        (*_tr("name"), "acronym"),
-        "name_en",
+        SearchFields(a=("name", "acronym"), b=("description",)),
     ),
-    RecordKind("place", Place, "places", _tr("name"), "name_en"),
-    RecordKind("event", Event, "events", _tr("title"), "title_en"),
-    RecordKind("figure", Figure, "figures", _tr("label"), "label_en"),
     RecordKind(
-        "exhibition", Exhibition, "exhibitions", _tr("title", "subtitle"), "title_en"
+        "place",
+        Place,
+        "places",
+        SearchFields(a=("name",), b=("description",), date=None),
+    ),
+    RecordKind(
+        "event",
+        Event,
+        "events",
+        SearchFields(a=("title",), b=("description",)),
+    ),
+    RecordKind(
+        "figure",
+        Figure,
+        "figures",
+        SearchFields(a=("label",), c=("note",)),
+    ),
+    RecordKind(
+        "exhibition",
+        Exhibition,
+        "exhibitions",
+        SearchFields(a=("title", "subtitle"), b=("summary",), date="opens_on"),
     ),
 )
 

@@ -1,4 +1,4 @@
-"""Side effects of writes run once per change: archive version, search words,
+"""Side effects of writes run once per change: archive version, search index,
 rendition visibility, exhibition renditions (archive/effects.py wires them)."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import pytest
 
 from archive import media, services
 from archive import models as m
-from archive.api import files, search_index
+from archive.api import files
+from archive.search import index as search_index
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -119,24 +120,24 @@ def test_an_m2m_change_bumps_the_archive_version_once():
 
 
 def test_a_save_reindexes_the_record_once(monkeypatch):
-    """One save re-indexes that record's search words once."""
+    """One save re-indexes that record's search document once."""
     event = f.make_event()
     indexed = count_calls(monkeypatch, search_index, "index")
     event.title_en = "General strike"
     event.save()
     assert [args for args, _kwargs in indexed] == [("event", [event.pk])]
-    assert m.SearchToken.objects.filter(
-        kind="event", object_id=event.pk, token="strike"
-    ).exists()
+    document = m.SearchDocument.objects.get(kind="event", object_id=event.pk)
+    assert "General strike" in str(document.texts)
 
 
-def test_deleting_a_record_removes_its_search_words():
-    """A deleted record leaves no words behind."""
+def test_deleting_a_record_removes_its_search_document():
+    """A deleted record leaves nothing behind in the index."""
     event = f.make_event(title_en="General strike")
-    assert m.SearchToken.objects.filter(kind="event", object_id=event.pk).exists()
+    assert m.SearchDocument.objects.filter(kind="event", object_id=event.pk).exists()
     pk = event.pk
     event.delete()
-    assert not m.SearchToken.objects.filter(kind="event", object_id=pk).exists()
+    assert not m.SearchDocument.objects.filter(kind="event", object_id=pk).exists()
+    assert not m.SearchFacet.objects.filter(document__object_id=pk).exists()
 
 
 def test_publishing_an_exhibition_makes_its_image_sizes_once(

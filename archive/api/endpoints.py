@@ -23,7 +23,7 @@ from archive.api import serializers as shapes
 from archive.api.caching import Rendered
 from archive.api.changes import SHORTEST_CURSOR as SHORTEST_CHANGES_CURSOR
 from archive.api.changes import changes
-from archive.api.context import KINDS, ApiContext
+from archive.api.context import KINDS, LANGUAGES, ApiContext
 from archive.api.filters import check_params, parse_page_size
 from archive.api.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -32,7 +32,13 @@ from archive.api.pagination import (
     page_link,
 )
 from archive.api.problems import InvalidParameter
-from archive.api.search import KIND_ORDER, parse_kinds, parse_query, search
+from archive.api.search import (
+    FILTER_NAMES,
+    KIND_ORDER,
+    parse_kinds,
+    parse_query,
+    run,
+)
 from archive.api.search import SHORTEST_CURSOR as SHORTEST_SEARCH_CURSOR
 from archive.api.views import (
     ApiMixin,
@@ -69,8 +75,36 @@ _KIND = "(" + "|".join(KIND_ORDER) + ")"
 TYPES_PATTERN = f"^{_KIND}(,{_KIND})*$"
 
 
+#: The facet filters of a search, as documented parameters.
+SEARCH_FILTERS = [
+    OpenApiParameter(
+        "place",
+        OpenApiTypes.UUID,
+        description="Only records tied to this place (its id; see the `place` facet).",
+    ),
+    OpenApiParameter(
+        "organisation",
+        OpenApiTypes.UUID,
+        description="Only records tied to this organisation (its id).",
+    ),
+    OpenApiParameter(
+        "decade",
+        {"type": "string", "pattern": "^[0-9]{3}0$"},
+        description="Only records dated in this decade, given by its first year: "
+        "`1940`.",
+    ),
+    OpenApiParameter(
+        "language",
+        {"type": "string", "enum": list(LANGUAGES)},
+        description="Only records with text in this language.",
+    ),
+]
+
+
 class SearchView(ApiMixin, APIView):
-    """Search titles and names across record types."""
+    """Full-text search across record types: ranked hits with a highlighted
+    snippet, and facets (type, place, organisation, decade, language) counted
+    over what you may see."""
 
     @extend_schema(
         tags=["search"],
@@ -84,7 +118,9 @@ class SearchView(ApiMixin, APIView):
                     "pattern": r"^[^\x00]*$",
                 },
                 required=True,
-                description="Text to find in titles and names (2 to 200 characters).",
+                description="What to find (2 to 200 characters), in every text of a "
+                'record: words (each may begin a word), "a phrase", -excluded, '
+                "a OR b. Accents and case are ignored.",
             ),
             OpenApiParameter(
                 "type",
@@ -92,6 +128,7 @@ class SearchView(ApiMixin, APIView):
                 description="Comma-separated record types to search, e.g. "
                 "`recognition,person`. Default: all.",
             ),
+            *SEARCH_FILTERS,
             cursor_parameter(SHORTEST_SEARCH_CURSOR),
             PAGE_SIZE,
         ],
@@ -99,24 +136,23 @@ class SearchView(ApiMixin, APIView):
     )
     def get(self, request: Request):
         def render(version: int) -> Rendered:
+            params = request.query_params
             check_params(
-                request.query_params, {"q", "type", "cursor", "page_size", "lang"}
+                params, {"q", "type", "cursor", "page_size", "lang", *FILTER_NAMES}
             )
             ctx = self.context(request)
-            text = parse_query(request.query_params.get("q"))
-            kinds = parse_kinds(request.query_params.get("type"))
-            page_size = parse_page_size(
-                request.query_params, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-            )
-            page = search(
-                ctx, text, kinds, page_size, request.query_params.get("cursor")
-            )
+            text = parse_query(params.get("q"))
+            kinds = parse_kinds(params.get("type"))
+            page_size = parse_page_size(params, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+            filters = {name: params[name] for name in FILTER_NAMES if name in params}
+            page = run(ctx, text, kinds, filters, page_size, params.get("cursor"))
             return render_json(
                 {
                     "count": page.count,
                     "next": page_link(request, page.next_cursor),
                     "previous": None,
                     "results": page.results,
+                    "facets": page.facets,
                 }
             )
 

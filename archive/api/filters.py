@@ -5,22 +5,26 @@ so a typo never silently returns the unfiltered list)."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from archive import kinds
 from archive import models as m
 from archive.api import cursors
 from archive.api.context import LANGUAGES, Audience
 from archive.api.problems import InvalidParameter
+from archive.search import matching_ids
 
 MAX_PARAMETER_LENGTH = 500
 #: Longer values allowed for some parameters: a cursor holds a sort value (a title).
@@ -155,6 +159,17 @@ class MomentFilter(django_filters.Filter):
     field_class = AwareDateTimeField
 
 
+@extend_schema_field(
+    {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"^[^\x00]*$"}
+)
+class SearchTextFilter(django_filters.CharFilter):
+    """Words to find, as in search (any text is accepted: it is never syntax)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+
 class ArchiveFilterSet(django_filters.FilterSet):
     """Filters every list has: what changed since a moment (for offline sync)."""
 
@@ -167,8 +182,23 @@ class ArchiveFilterSet(django_filters.FilterSet):
         ),
     )
 
+    q = SearchTextFilter(
+        method="filter_q",
+        label=gettext_lazy(
+            "Only records whose texts match these words (the search syntax of "
+            "/api/v1/search/); the list keeps its ordering."
+        ),
+    )
+
     class Meta:
         fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        kind = kinds.BY_MODEL[queryset.model].name
+        found = matching_ids(kind, value)
+        if found is None:
+            return queryset.none()
+        return queryset.filter(pk__in=RawSQL(*found))
 
     @property
     def audience(self) -> Audience:
@@ -367,4 +397,7 @@ class StrictFilterBackend(DjangoFilterBackend):
 def count_key_params(query: Any, filter_names: Iterable[str]) -> str:
     """The filter part of a request, normalised, for caching counts."""
     names = set(filter_names)
-    return "&".join(f"{key}={query[key]}" for key in sorted(query) if key in names)
+    text = "&".join(f"{key}={query[key]}" for key in sorted(query) if key in names)
+    # Hashed: values (a search's words) may hold spaces and any character, which
+    # cache keys may not.
+    return hashlib.sha256(text.encode()).hexdigest() if text else ""

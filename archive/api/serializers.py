@@ -14,10 +14,59 @@ from __future__ import annotations
 from rest_framework import serializers as s
 
 from archive import kinds
-from archive.api.context import CHANGE_ACTIONS, RECORD_TYPES
-from archive.api.presenters import Ref
+from archive.api.context import CHANGE_ACTIONS, LANGUAGES, RECORD_TYPES
+from archive.api.fields import TranslatedField
+from archive.search.documents import FACETS
 
-SearchResultSerializer = Ref.serializer(component="SearchResult")
+
+class SearchHitSerializer(s.Serializer):
+    """One ranked hit. `title` is a language map, or with `lang` one string whose
+    language `title_lang` names (the requested one, or English as a fallback)."""
+
+    type = s.ChoiceField(choices=RECORD_TYPES, read_only=True)
+    id = s.UUIDField(read_only=True)
+    slug = s.CharField(read_only=True)
+    title = TranslatedField(help_text="A language map, or a string with `lang`.")
+    title_lang = s.ChoiceField(
+        choices=LANGUAGES,
+        read_only=True,
+        allow_null=True,
+        help_text="The language `title` is in when `lang` is given; else null.",
+    )
+    snippet = s.CharField(
+        read_only=True,
+        help_text="HTML: a passage with the matched words in <mark>, the rest "
+        "escaped; in the requested language where the words appear in it.",
+    )
+    web_url = s.URLField(read_only=True)
+    api_url = s.URLField(read_only=True)
+
+    class Meta:
+        ref_name = "SearchResult"
+
+
+class FacetValueSerializer(s.Serializer):
+    value = s.CharField(
+        read_only=True,
+        help_text="Pass it as the facet's parameter to filter (a UUID for places "
+        "and organisations).",
+    )
+    label = s.CharField(read_only=True)
+    count = s.IntegerField(read_only=True, help_text="Visible matches with it.")
+
+    class Meta:
+        ref_name = "FacetValue"
+
+
+SearchFacetsSerializer = type(
+    "SearchFacetsSerializer",
+    (s.Serializer,),
+    {
+        **{name: FacetValueSerializer(many=True, read_only=True) for name in FACETS},
+        "Meta": type("Meta", (), {"ref_name": "SearchFacets"}),
+        "__module__": __name__,
+    },
+)
 
 
 class ChangeSerializer(s.Serializer):
@@ -53,7 +102,8 @@ class SearchPageSerializer(s.Serializer):
     count = s.IntegerField(read_only=True, help_text="Matches of every type.")
     next = s.URLField(read_only=True, allow_null=True)
     previous = s.URLField(read_only=True, allow_null=True, help_text="Always null.")
-    results = SearchResultSerializer(many=True, read_only=True)
+    results = SearchHitSerializer(many=True, read_only=True)
+    facets = SearchFacetsSerializer(read_only=True)
 
     class Meta:
         ref_name = "SearchPage"

@@ -4,7 +4,10 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from archive.api.search_index import index_all_from
+# This migration once indexed existing records into SearchToken by importing the
+# indexer of the time; the table is dropped by 0007, whose search index is built
+# from the records by its own migration, so nothing is indexed here any more.
+
 
 
 class Migration(migrations.Migration):
@@ -86,5 +89,4 @@ class Migration(migrations.Migration):
                 fields=("kind", "object_id", "token"), name="search_word_once"
             ),
         ),
-        migrations.RunPython(index_all_from, migrations.RunPython.noop),
     ]

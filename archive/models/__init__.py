@@ -16,7 +16,7 @@ from archive.models.organisations import Membership, Organisation, OrganisationK
 from archive.models.people import Gender, Living, NameVariant, Person
 from archive.models.places import Place, PlaceKind
 from archive.models.righteous import Recognition, RescuedPerson, Rescuer
-from archive.models.search import SearchToken
+from archive.models.search import SearchDocument, SearchFacet
 from archive.models.sources import Source, SourceKind
 from archive.models.terms import Term, Vocabulary
 from archive.models.testimonies import (
@@ -65,7 +65,8 @@ __all__ = [
     "RescuedPerson",
     "Rescuer",
     "Rights",
-    "SearchToken",
+    "SearchDocument",
+    "SearchFacet",
     "Source",
     "SourceKind",
     "Status",

@@ -1,0 +1,110 @@
+"""One backend per database: how a parsed query becomes the engine's match, rank
+and tables. Chosen from the database in use (`backend()`).
+
+Both backends read the same `SearchDocument` rows; the engine's own index is
+derived from them by triggers the migration installs (0007): a weighted `tsvector`
+column on PostgreSQL, an FTS5 table on SQLite. Ranking uses the same weights on
+both: A (names, titles) 1.0, B (summaries, captions) 0.4, C (long texts) 0.2.
+
+A third backend (an external engine) would implement the same three pieces for
+its own store, or replace `archive.search.engine.run` altogether; see
+docs/search.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+from archive import kinds
+from archive.search.query import Query, fts5_match, tsquery_text, websearch_text
+
+DOCUMENTS = "archive_searchdocument"
+FTS_TABLE = "archive_search_fts"
+#: Weights of fields A, B, C (PostgreSQL lists them D, C, B, A).
+WEIGHTS = (1.0, 0.4, 0.2)
+
+
+@dataclass(frozen=True)
+class Match:
+    """SQL pieces for one query: `FROM {tables}` with `WHERE {condition}` finds the
+    documents (`archive_searchdocument` is named in full, as the ORM's conditions
+    name it), `{rank}` orders them, best first."""
+
+    tables: str
+    tables_params: list
+    condition: str
+    condition_params: list
+    rank: str
+
+
+class SqliteBackend:
+    name = "sqlite"
+
+    def match(self, query: Query) -> Match:
+        a, b, c = WEIGHTS
+        # bm25() may only be called in the query that scans the FTS table, so the
+        # match and its rank are a subquery joined to the documents.
+        return Match(
+            tables=f"(SELECT rowid AS id, -bm25({FTS_TABLE}, {a}, {b}, {c}) AS rank "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) AS search_match "
+            f"JOIN {DOCUMENTS} ON {DOCUMENTS}.id = search_match.id",
+            tables_params=[fts5_match(query)],
+            condition="1 = 1",
+            condition_params=[],
+            # bm25 is lower for better matches, hence its negation above.
+            rank="search_match.rank",
+        )
+
+    def size(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat "
+                "WHERE name LIKE %s OR name LIKE %s",
+                [f"{FTS_TABLE}%", "archive_search%"],
+            )
+            return int(cursor.fetchone()[0])
+
+
+class PostgresBackend:
+    name = "postgresql"
+
+    def match(self, query: Query) -> Match:
+        # The prefix query on the unstemmed ('simple') lexemes, then the same words
+        # stemmed in each content language (websearch_to_tsquery never raises).
+        parts = ["to_tsquery('simple', unaccent(%s))"]
+        params: list = [tsquery_text(query)]
+        words = websearch_text(query)
+        for lang in kinds.language_codes():
+            parts.append(
+                "websearch_to_tsquery(archive_search_config(%s), unaccent(%s))"
+            )
+            params.extend([lang, words])
+        a, b, c = WEIGHTS
+        return Match(
+            tables=f"{DOCUMENTS}, (SELECT {' || '.join(parts)} AS query) AS search_query",
+            tables_params=params,
+            condition=f"{DOCUMENTS}.vector @@ search_query.query",
+            condition_params=[],
+            rank=f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, "
+            "search_query.query)",
+        )
+
+    def size(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_total_relation_size(%s) + "
+                "pg_total_relation_size('archive_searchfacet')",
+                [DOCUMENTS],
+            )
+            return int(cursor.fetchone()[0])
+
+
+def backend() -> SqliteBackend | PostgresBackend:
+    """The backend of the database in use."""
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SqliteBackend()
+    raise NotImplementedError(f"No search backend for {connection.vendor}.")

@@ -1,0 +1,241 @@
+"""What search indexes of a record: its texts by language and weight, its title in
+every language, its address and its facet values, read in a few batch queries.
+
+The fields come from the kinds registry (`archive.kinds.SearchFields`); the parts of
+a record that have their own rows are added here: a person's name variants, a
+testimony's open segments and public transcripts (the rows the API itself shows,
+`archive/api/exposure.py`: closed segments and non-public transcripts never), a
+source's transcription in its own language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from archive import kinds
+from archive import models as m
+from archive.models.people import display_name
+from archive.translation import TRANSLATED_FIELDS
+
+#: The language of text that is in no particular language (names, codes).
+NEUTRAL = "und"
+WEIGHTS = ("a", "b", "c")
+
+#: Facet -> kind -> the relation (from the record) whose ids are its values.
+RELATED_FACETS: dict[str, dict[str, tuple[str, ...]]] = {
+    "place": {
+        "recognition": ("places",),
+        "organisation": ("places",),
+        "event": ("places",),
+        "testimony": ("place",),
+        "image": ("depicted_places",),
+        "place": ("pk", "parent"),
+    },
+    "organisation": {
+        "organisation": ("pk",),
+        "person": ("memberships__organisation",),
+        "event": ("participants__organisation",),
+    },
+}
+#: The facets a document may have, in the order answers list them.
+FACETS: tuple[str, ...] = ("kind", "place", "organisation", "decade", "language")
+
+
+@dataclass
+class Document:
+    kind: str
+    object_id: int
+    uuid: Any
+    slug: str
+    title: dict[str, str]
+    #: language -> [A, B, C] texts.
+    texts: dict[str, list[list[str]]] = field(default_factory=dict)
+    facets: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, lang: str, weight: str, text: str | None) -> None:
+        if text and text.strip():
+            slots = self.texts.setdefault(lang, [[], [], []])
+            slots[WEIGHTS.index(weight)].append(text.strip())
+
+    def text_rows(self) -> list[dict[str, str]]:
+        """The `texts` column: one entry per language, weights joined."""
+        return [
+            {"lang": lang, **{w: "\n".join(slots[i]) for i, w in enumerate(WEIGHTS)}}
+            for lang, slots in sorted(self.texts.items())
+        ]
+
+
+def translated(model: type, name: str) -> bool:
+    return name in TRANSLATED_FIELDS.get(model, ())
+
+
+def _columns(model: type, fields: Iterable[str]) -> list[str]:
+    columns: list[str] = []
+    for name in fields:
+        if translated(model, name):
+            columns.extend(kinds.translated_columns(name))
+        else:
+            columns.append(name)
+    return columns
+
+
+def build(kind: str, ids: Iterable[int]) -> list[Document]:
+    """The documents of these records of one kind (missing ids are skipped)."""
+    entry = kinds.BY_NAME[kind]
+    model, spec = entry.model, entry.search
+    ids = list(ids)
+    columns = ["pk", "uuid", "slug"]
+    for fields in (spec.a, spec.b, spec.c):
+        columns.extend(_columns(model, fields))
+    if spec.date:
+        columns.append(spec.date)
+    extra_columns = EXTRA_COLUMNS.get(kind, ())
+    rows = model._default_manager.filter(pk__in=ids).values(*columns, *extra_columns)
+    documents: dict[int, Document] = {}
+    languages = kinds.language_codes()
+    for row in rows:
+        doc = Document(kind, row["pk"], row["uuid"], row["slug"], {})
+        for weight, fields in zip(WEIGHTS, (spec.a, spec.b, spec.c), strict=True):
+            for name in fields:
+                if translated(model, name):
+                    for lang in languages:
+                        doc.add(lang, weight, row[f"{name}_{lang}"])
+                else:
+                    doc.add(own_language(kind, row), weight, row[name])
+        doc.title = title(kind, model, spec.a[0], row)
+        if spec.date and row[spec.date]:
+            doc.facets.add(("decade", str(row[spec.date].year // 10 * 10)))
+        documents[row["pk"]] = doc
+    if documents:
+        for add_parts in PARTS.get(kind, ()):
+            add_parts(documents)
+        _related_facets(kind, model, documents)
+    for doc in documents.values():
+        doc.facets.add(("kind", kind))
+        for lang in doc.texts:
+            if lang in languages:
+                doc.facets.add(("language", lang))
+    return list(documents.values())
+
+
+#: Extra columns some kinds read for their parts or their own language.
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "source": ("language",),
+}
+
+
+def own_language(kind: str, row: dict[str, Any]) -> str:
+    """The language of an untranslated field: a source's own, or none."""
+    if kind == "source":
+        return language_code(row["language"])
+    return NEUTRAL
+
+
+def language_code(value: str | None) -> str:
+    """'fr', 'fr-BE' -> 'fr' if it is a content language, else 'und'."""
+    code = (value or "").strip().lower().split("-")[0]
+    return code if code in kinds.language_codes() else NEUTRAL
+
+
+def title(kind: str, model: type, name: str, row: dict[str, Any]) -> dict[str, str]:
+    """The title in every language (empty where a translation is missing)."""
+    if kind == "person":
+        value = display_name(row["name_prefix"], row["given_names"], row["family_name"])
+        return {lang: value for lang in kinds.language_codes()}
+    if translated(model, name):
+        return {lang: row[f"{name}_{lang}"] or "" for lang in kinds.language_codes()}
+    return {lang: row[name] or "" for lang in kinds.language_codes()}
+
+
+# Parts with their own rows ------------------------------------------------------
+
+
+def _name_variants(documents: dict[int, Document]) -> None:
+    for person_id, name in m.NameVariant.objects.filter(
+        person_id__in=documents
+    ).values_list("person_id", "name"):
+        documents[person_id].add(NEUTRAL, "a", name)
+
+
+def _segments(documents: dict[int, Document]) -> None:
+    columns = _columns(m.TestimonySegment, ("title", "synopsis"))
+    segments = m.TestimonySegment.objects.filter(
+        testimony_id__in=documents, is_closed=False
+    ).order_by("testimony_id", "start_seconds", "pk")
+    for row in segments.values("testimony_id", *columns):
+        doc = documents[row["testimony_id"]]
+        for lang in kinds.language_codes():
+            doc.add(lang, "b", row[f"title_{lang}"])
+            doc.add(lang, "c", row[f"synopsis_{lang}"])
+
+
+def _transcripts(documents: dict[int, Document]) -> None:
+    transcripts = m.Transcript.objects.filter(
+        testimony_id__in=documents, is_public=True
+    ).order_by("testimony_id", "language", "pk")
+    for testimony_id, language, text in transcripts.values_list(
+        "testimony_id", "language", "text"
+    ):
+        documents[testimony_id].add(language_code(language), "c", text)
+
+
+def _testimony_languages(documents: dict[int, Document]) -> None:
+    for pk, value in m.Testimony.objects.filter(pk__in=documents).values_list(
+        "pk", "languages"
+    ):
+        for code in (value or "").split(","):
+            lang = language_code(code)
+            if lang != NEUTRAL:
+                documents[pk].facets.add(("language", lang))
+
+
+PARTS = {
+    "person": (_name_variants,),
+    "testimony": (_segments, _transcripts, _testimony_languages),
+}
+
+
+def _related_facets(kind: str, model: type, documents: dict[int, Document]) -> None:
+    for facet, by_kind in RELATED_FACETS.items():
+        for path in by_kind.get(kind, ()):
+            if path == "pk":  # the record itself (a place is its own place)
+                pairs = [(pk, pk) for pk in documents]
+            else:
+                pairs = model._default_manager.filter(pk__in=documents).values_list(
+                    "pk", path
+                )
+            for pk, value in pairs:
+                if value is not None:
+                    documents[pk].facets.add((facet, str(value)))
+
+
+def parts_owner(instance: Any) -> tuple[str, int] | None:
+    """(kind, id) of the record a part belongs to, for re-indexing it."""
+    if isinstance(instance, m.NameVariant):
+        return "person", instance.person_id
+    if isinstance(instance, m.TestimonySegment | m.Transcript):
+        return "testimony", instance.testimony_id
+    if isinstance(instance, m.Membership):
+        return "person", instance.person_id
+    if isinstance(instance, m.EventParticipant):
+        return "event", instance.event_id
+    return None
+
+
+#: Models whose rows are parts of an indexed record (their saves re-index it).
+PART_MODELS: tuple[type, ...] = (
+    m.NameVariant,
+    m.TestimonySegment,
+    m.Transcript,
+    m.Membership,
+    m.EventParticipant,
+)
+#: Many-to-many links a document reads (its place facet): through model -> kind.
+LINKS: dict[type, str] = {
+    m.Recognition.places.through: "recognition",
+    m.Organisation.places.through: "organisation",
+    m.Event.places.through: "event",
+    m.Image.depicted_places.through: "image",
+}

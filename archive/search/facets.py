@@ -1,0 +1,148 @@
+"""Facets (kind, place, organisation, decade, language): counted over the same
+visible documents as the hits, and usable as filters.
+
+A place's or an organisation's value is its public UUID; a facet value whose record
+the requester may not see is neither counted nor named (and filtering by it finds
+nothing, exactly like an unknown UUID).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from archive import kinds
+from archive import models as m
+from archive.api.context import Audience
+from archive.search.documents import FACETS
+
+if TYPE_CHECKING:
+    from archive.search.engine import SearchRequest
+
+#: Facets whose values are records, and their models.
+RECORD_FACETS = {"place": m.Place, "organisation": m.Organisation}
+FILTERS: tuple[str, ...] = tuple(name for name in FACETS if name != "kind")
+#: The most values a facet lists (the largest counts).
+MAX_VALUES = 20
+LABELS = {
+    "kind": _("Type"),
+    "place": _("Place"),
+    "organisation": _("Organisation"),
+    "decade": _("Decade"),
+    "language": _("Language"),
+}
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+def filter_condition(audience: Audience, filters: Mapping[str, str]) -> Q:
+    """Documents having every filter's facet value."""
+    from archive.search.engine import SearchError
+
+    condition = Q()
+    for name, value in filters.items():
+        if name not in FILTERS:
+            raise SearchError(name, "Unknown filter.")
+        if name in RECORD_FACETS:
+            try:
+                uuid = UUID(str(value))
+            except ValueError as error:
+                raise SearchError(name, "Give the id (UUID) of a record.") from error
+            model = RECORD_FACETS[name]
+            pk = (
+                model._default_manager.filter(audience.visible_q(model), uuid=uuid)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            value = str(pk) if pk else ""
+        elif name == "decade" and not (value.isdigit() and len(value) == 4):
+            raise SearchError(name, "Give a decade as its first year, e.g. 1940.")
+        elif name == "language" and value not in kinds.language_codes():
+            raise SearchError(name, "Unknown language.")
+        condition &= Exists(
+            m.SearchFacet.objects.filter(
+                document=OuterRef("pk"), facet=name, value=value
+            )
+        )
+    return condition
+
+
+def facets_for(request: SearchRequest, body: tuple[str, list]) -> list[Facet]:
+    """Counts of every facet value among the matching visible documents."""
+    from_where, params = body
+    sql = (
+        "SELECT facet, value, COUNT(*) FROM archive_searchfacet WHERE document_id IN "
+        f"(SELECT archive_searchdocument.id {from_where}) GROUP BY facet, value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
+    for name, value, number in rows:
+        counts[name].append((value, number))
+    lang = request.lang or kinds.language_codes()[0]
+    with translation.override(lang):
+        return [
+            Facet(name, str(LABELS[name]), _values(request, name, found, lang))
+            for name, found in counts.items()
+        ]
+
+
+def _values(
+    request: SearchRequest, name: str, found: list[tuple[str, int]], lang: str
+) -> list[FacetValue]:
+    found.sort(key=lambda pair: (-pair[1], pair[0]))
+    if name in RECORD_FACETS:
+        model = RECORD_FACETS[name]
+        # Only records the requester may see are named (and counted).
+        pks = [int(value) for value, _n in found if value.isdigit()]
+        records = {
+            str(row["pk"]): row
+            for row in model._default_manager.filter(
+                request.audience.visible_q(model), pk__in=pks
+            ).values("pk", "uuid", *kinds.translated_columns("name"))
+        }
+        values = []
+        for value, number in found:
+            row = records.get(value)
+            if row is not None:
+                label = row[f"name_{lang}"] or row[kinds.translated_columns("name")[0]]
+                values.append(FacetValue(str(row["uuid"]), label, number))
+        return values[:MAX_VALUES]
+    labels = _simple_labels(name)
+    return [
+        FacetValue(value, labels.get(value, value), number)
+        for value, number in found[:MAX_VALUES]
+    ]
+
+
+def _simple_labels(name: str) -> dict[str, str]:
+    if name == "kind":
+        return {
+            kind.name: str(kind.model._meta.verbose_name_plural) for kind in kinds.KINDS
+        }
+    if name == "language":
+        return {code: str(_(label)) for code, label in settings.LANGUAGES}
+    if name == "decade":
+        return {str(year): f"{year}s" for year in range(1000, 2200, 10)}
+    return {}

@@ -1,0 +1,74 @@
+"""Snippets: a short passage of a hit, its matched words in `<mark>`, everything
+else HTML-escaped, in the requested language where the words are found there.
+
+Made in Python from the stored texts for the page's hits only (at most a page
+size), the same way on both databases: the engines' own highlighters do not escape
+HTML and do not agree on what they mark.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from archive.search.documents import NEUTRAL
+from archive.search.query import MIN_PREFIX, WORD, plain
+
+#: Words shown around the first match.
+BEFORE, AFTER = 12, 24
+ELLIPSIS = "…"
+
+
+def _matches(token: str, words: list[str]) -> bool:
+    folded = plain(token)
+    return any(
+        folded.startswith(word) if len(word) >= MIN_PREFIX else folded == word
+        for word in words
+    )
+
+
+def _passage(text: str, words: list[str], require: bool) -> str | None:
+    tokens = list(WORD.finditer(text))
+    if not tokens:
+        return None
+    first = next((i for i, t in enumerate(tokens) if _matches(t.group(), words)), None)
+    if first is None and require:
+        return None
+    start_token = max(0, (first or 0) - BEFORE)
+    end_token = min(len(tokens), start_token + BEFORE + AFTER)
+    start = tokens[start_token].start() if start_token else 0
+    end = tokens[end_token - 1].end() if end_token < len(tokens) else len(text)
+    parts: list[str] = [ELLIPSIS] if start else []
+    position = start
+    for token in tokens[start_token:end_token]:
+        parts.append(escape(text[position : token.start()]))
+        if _matches(token.group(), words):
+            parts.append(f"<mark>{escape(token.group())}</mark>")
+        else:
+            parts.append(escape(token.group()))
+        position = token.end()
+    parts.append(escape(text[position:end]))
+    if end < len(text):
+        parts.append(ELLIPSIS)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def snippet(texts: list[dict], words: list[str], lang: str) -> SafeString:
+    """The best passage: where a searched word appears, in `lang` first (then in
+    no particular language, then any other), long texts before titles."""
+    order = {lang: 0, NEUTRAL: 1}
+    entries = sorted(texts, key=lambda entry: order.get(entry.get("lang"), 2))
+    for entry in entries:
+        for weight in ("b", "c", "a"):
+            found = _passage(entry.get(weight) or "", words, require=True)
+            if found:
+                return mark_safe(found)
+    for weight in ("b", "c"):
+        for entry in entries:
+            if entry.get("lang") in (lang, NEUTRAL):
+                found = _passage(entry.get(weight) or "", words, require=False)
+                if found:
+                    return mark_safe(found)
+    return mark_safe("")

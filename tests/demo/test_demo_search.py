@@ -1,0 +1,45 @@
+"""On the demo archive, what a person types finds what they mean, through the API
+(issue 10's acceptance queries; run on SQLite and on PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def top(q: str, n: int = 5, **params) -> list[tuple[str, str]]:
+    caches["api"].clear()
+    response = APIClient().get(
+        "/api/v1/search/", {"q": q, "page_size": 20, "lang": "en", **params}
+    )
+    assert response.status_code == 200, response.content[:300]
+    return [(hit["type"], hit["slug"]) for hit in response.json()["results"][:n]]
+
+
+def test_comite_de_defense_finds_the_committee_for_the_defence_of_jews(demo):
+    assert ("organisation", "cdj") in top("comite de defense")
+
+
+def test_malines_finds_mechelen(demo):
+    assert ("place", "mechelen") in top("Malines")
+
+
+def test_liege_without_its_accent_finds_liege(demo):
+    assert ("place", "liege") in top("Liege")
+
+
+def test_geulen_finds_andree_geulen(demo):
+    found = top("Geulen", n=10)
+    assert ("person", "andree-geulen") in found
+    assert all("geulen" in slug for _kind, slug in found[:3])
+
+
+def test_a_word_only_in_a_rescue_story_is_found(demo):
+    assert top("tefillin") == [("recognition", "celis-family")]
+
+
+def test_a_word_from_a_testimony_finds_it(demo):
+    assert top("hostility")[0] == ("testimony", "paul-struye-diary-first-months")

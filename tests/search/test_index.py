@@ -1,0 +1,119 @@
+"""The index is kept by one path, and a rebuild gives exactly the same index."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from archive import models as m
+from archive.search import index as search_index
+from tests import factories as f
+from tests.search.helpers import PUBLISHED, found, ref
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    """Every document, its facets and the engine's own index, by record."""
+    documents = {
+        (d.kind, d.object_id): (str(d.uuid), d.slug, d.title, d.texts)
+        for d in m.SearchDocument.objects.all()
+    }
+    facets = sorted(
+        m.SearchFacet.objects.values_list(
+            "document__kind", "document__object_id", "facet", "value"
+        )
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT kind, object_id, vector::text FROM archive_searchdocument"
+            )
+        else:
+            cursor.execute(
+                "SELECT d.kind, d.object_id, s.a, s.b, s.c FROM archive_search_fts s "
+                "JOIN archive_searchdocument d ON d.id = s.rowid"
+            )
+        engine = sorted(cursor.fetchall())
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM archive_search_fts")
+            assert cursor.fetchone()[0] == len(documents)
+    return {"documents": documents, "facets": facets, "engine": engine}
+
+
+def varied_archive() -> None:
+    place = f.make_place(**PUBLISHED, name_en="Mechelen", name_fr="Malines")
+    organisation = f.make_organisation(**PUBLISHED, name_en="CDJ")
+    person = f.make_person(**PUBLISHED, family_name="Geulen", biography_en="A life.")
+    m.NameVariant.objects.create(person=person, name="Herscovici")
+    m.Membership.objects.create(person=person, organisation=organisation)
+    event = f.make_event(**PUBLISHED, title_en="Convoy", date_edtf="1942")
+    event.places.add(place)
+    testimony = f.make_testimony(**PUBLISHED, summary_fr="Un récit.", languages="fr")
+    m.TestimonySegment.objects.create(
+        testimony=testimony, start_seconds=0, end_seconds=5, title_en="Arrival"
+    )
+    m.Transcript.objects.create(
+        testimony=testimony, language="fr", text="Nous étions là.", is_public=True
+    )
+    f.make_recognition(**PUBLISHED, story_en="Hidden in a convent.")
+    f.make_source(**PUBLISHED, title="Le Soir", language="fr", transcription="Texte")
+    f.make_figure(**PUBLISHED, label_en="Deported")
+    f.make_image(**PUBLISHED, caption_en="The barracks")
+    f.make_exhibition(title_en="Rescue", summary_en="Rescuers")
+    f.make_event(status=m.Status.DRAFT, title_en="Draft raid")
+    event.title_en = "Convoy XX"
+    event.save()
+
+
+def test_rebuild_gives_exactly_the_index_kept_by_saves():
+    varied_archive()
+    incremental = snapshot()
+    assert len(incremental["documents"]) >= 12
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert snapshot() == incremental
+
+
+def test_rebuild_indexes_bulk_written_records(api):
+    m.Place.objects.bulk_create(
+        [m.Place(name_en="Breendonk", slug="breendonk", status=m.Status.PUBLISHED)]
+    )
+    assert found(api, "breendonk") == []
+    search_index.rebuild()
+    assert [kind for kind, _id in found(api, "breendonk")] == ["place"]
+
+
+def test_index_follows_saves_parts_and_deletes(api):
+    person = f.make_person(**PUBLISHED, family_name="Vandermeulen")
+    assert found(api, "vandermeulen") == [ref(person)]
+    person.family_name = "Vandenberg"
+    person.save()
+    assert found(api, "vandermeulen") == []
+    variant = m.NameVariant.objects.create(person=person, name="Mademoiselle Jeanne")
+    assert found(api, "jeanne") == [ref(person)]
+    variant.delete()
+    assert found(api, "jeanne") == []
+    testimony = f.make_testimony(**PUBLISHED)
+    transcript = m.Transcript.objects.create(
+        testimony=testimony, language="en", text="Cellar", is_public=True
+    )
+    assert found(api, "cellar") == [ref(testimony)]
+    transcript.is_public = False
+    transcript.save()
+    assert found(api, "cellar") == []
+    pk = person.pk
+    person.delete()
+    assert not m.SearchDocument.objects.filter(kind="person", object_id=pk).exists()
+
+
+def test_linking_a_place_from_either_side_updates_the_facet():
+    place = f.make_place(**PUBLISHED)
+    event = f.make_event(**PUBLISHED)
+    place.events.add(event)
+    document = m.SearchDocument.objects.get(kind="event", object_id=event.pk)
+    assert document.facets.filter(facet="place", value=str(place.pk)).exists()
+    event.places.remove(place)
+    assert not document.facets.filter(facet="place").exists()
