@@ -81,7 +81,7 @@ def test_cold_requests_skip_the_response_cache_only_on_the_benchmark_server(
 
 def test_bench_api_serves_with_its_own_settings(tmp_path):
     """The environment bench_api gives its server routes the ceiling."""
-    env = BenchApi().env(tmp_path / "bench.sqlite3", tmp_path / "media")
+    env = BenchApi().env(f"sqlite:///{tmp_path / 'bench.sqlite3'}", tmp_path / "media")
     assert env["DJANGO_SETTINGS_MODULE"] == "archive.benchmark.settings"
     out = run_python(
         "import django; django.setup(); from django.test import Client; "
