@@ -17,7 +17,8 @@ the presenters' `values.iso` and `values.uuid_text`).
 
 This is the only module that reaches into Django's compiler (`get_compiler`,
 `as_sql`, `select`, `col_count`, `get_converters`, `apply_converters`, and the
-`selected`/`values_select` names of a values() query);
+`selected`/`values_select` names of a values() query) and, on PostgreSQL, into its
+cursor wrapping (`_prepare_cursor`, the backend's `ServerBindingCursor`);
 tests/api/test_prepared.py fails if a Django upgrade changes any of them.
 
 Compiled queries are kept in one cache per process, least recently used first out,
@@ -29,6 +30,7 @@ size or the number of ids.
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -36,6 +38,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import DateField, QuerySet, UUIDField
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -46,6 +50,10 @@ from archive.api.context import ApiContext
 RAW_ON_SQLITE = (DateField, UUIDField)
 #: Compiled queries kept per process; each is a few kilobytes of SQL.
 MAX_SHAPES = 4000
+#: PostgreSQL: statements prepared per connection, most recently used kept (a list
+#: and a detail of every kind, in every page size bucket, fit).
+PREPARED_PER_CONNECTION = 500
+NEVER_AUTOMATICALLY = 2**31 - 1
 
 _shapes: OrderedDict[tuple, Compiled | None] = OrderedDict()
 _lock = threading.Lock()
@@ -86,12 +94,51 @@ class Compiled:
         params = list(self.params)
         for position, index in self.slots:
             params[position] = values[index]
-        with connections[self.using].cursor() as cursor:
+        with statement_cursor(connections[self.using]) as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
         if self.converters:
             return list(self.compiler.apply_converters(fetched, self.converters))
         return fetched
+
+
+def statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor for a compiled query: on PostgreSQL, one that has the server
+    prepare each statement once per connection and then only binds its values.
+
+    Django's own PostgreSQL cursors bind values on the client and send the whole
+    text every time, so the server parses and plans every query again; for the
+    API's batch queries (joins, visibility conditions) planning cost more than
+    running (docs/performance.md has the EXPLAIN figures). Queries stay counted
+    and logged like any other (Django's cursor wrapper is kept).
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns preparation off (for poolers such as PgBouncer in transaction
+        # mode); psycopg then ignores `prepare=True`. A threshold no query reaches
+        # lets only these cursors prepare: Django's own bind on the client and never
+        # prepare.
+        raw.prepare_threshold = NEVER_AUTOMATICALLY
+        raw.prepared_max = PREPARED_PER_CONNECTION
+    return connection._prepare_cursor(_preparing_cursor_class()(raw))
+
+
+@functools.cache
+def _preparing_cursor_class() -> type:
+    # Imported here: the psycopg backend only loads when PostgreSQL is configured.
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        """Server-side binding, every statement prepared (psycopg keeps the
+        `prepared_max` most recent per connection)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor
 
 
 def _names(query: Any) -> tuple[str, ...]:
