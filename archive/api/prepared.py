@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime
 import functools
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,9 @@ def sentinel(field: models.Field | None, index: int, variant: int) -> Any:
     if field is None or isinstance(field, models.IntegerField | models.AutoField):
         # Primary keys are never negative.
         return -(10**15) * (variant + 1) - index
+    if isinstance(field, models.UUIDField):
+        # Version 0: never made by uuid4(), which every record's id comes from.
+        return uuid.UUID(int=((variant + 1) << 64) + index)
     return f"\x01sentinel-{variant}-{index}"
 
 
@@ -285,6 +289,35 @@ class PreparedQuery:
         compiled = cached(key, lambda: self._compile(ctx, size, using))
         names = compiled.names
         return [dict(zip(names, row, strict=True)) for row in compiled.rows(padded)]
+
+
+def lookup_pk(queryset: QuerySet, field: str, value: Any, shape_key: tuple) -> Any:
+    """The primary key of the row of `queryset` whose `field` equals `value` (a
+    unique column), or None; compiled once per `shape_key` (what shapes the
+    queryset's SQL besides `value`), like the batch queries."""
+    model_field = queryset.model._meta.get_field(field)
+    using = queryset.db
+    connection = connections[using]
+
+    def build(values: list[Any]) -> QuerySet:
+        return queryset.filter(**{field: values[0]}).order_by().values_list("pk")[:1]
+
+    compiled = cached(
+        ("lookup", using, queryset.model._meta.label, field, *shape_key),
+        lambda: compile_query(
+            build,
+            lambda variant: [sentinel(model_field, 0, variant)],
+            using=using,
+            prepare=lambda values: [
+                model_field.get_db_prep_value(values[0], connection)
+            ],
+        ),
+    )
+    if compiled is None:
+        rows = list(build([value]))
+    else:
+        rows = compiled.rows([model_field.get_db_prep_value(value, connection)])
+    return rows[0][0] if rows else None
 
 
 def group_by(rows: Sequence[dict[str, Any]], key: str) -> dict[Any, list[dict]]:
