@@ -17,7 +17,8 @@ the presenters' `values.iso` and `values.uuid_text`).
 
 This is the only module that reaches into Django's compiler (`get_compiler`,
 `as_sql`, `select`, `col_count`, `get_converters`, `apply_converters`, and the
-`selected`/`values_select` names of a values() query);
+`selected`/`values_select` names of a values() query) and, on PostgreSQL, into its
+cursor wrapping (`_prepare_cursor`, the backend's `ServerBindingCursor`);
 tests/api/test_prepared.py fails if a Django upgrade changes any of them.
 
 Compiled queries are kept in one cache per process, least recently used first out,
@@ -29,13 +30,17 @@ size or the number of ids.
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import DateField, QuerySet, UUIDField
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -46,6 +51,10 @@ from archive.api.context import ApiContext
 RAW_ON_SQLITE = (DateField, UUIDField)
 #: Compiled queries kept per process; each is a few kilobytes of SQL.
 MAX_SHAPES = 4000
+#: PostgreSQL: statements prepared per connection, most recently used kept (a list
+#: and a detail of every kind, in every page size bucket, fit).
+PREPARED_PER_CONNECTION = 500
+NEVER_AUTOMATICALLY = 2**31 - 1
 
 _shapes: OrderedDict[tuple, Compiled | None] = OrderedDict()
 _lock = threading.Lock()
@@ -63,6 +72,9 @@ def sentinel(field: models.Field | None, index: int, variant: int) -> Any:
     if field is None or isinstance(field, models.IntegerField | models.AutoField):
         # Primary keys are never negative.
         return -(10**15) * (variant + 1) - index
+    if isinstance(field, models.UUIDField):
+        # Version 0: never made by uuid4(), which every record's id comes from.
+        return uuid.UUID(int=((variant + 1) << 64) + index)
     return f"\x01sentinel-{variant}-{index}"
 
 
@@ -86,12 +98,51 @@ class Compiled:
         params = list(self.params)
         for position, index in self.slots:
             params[position] = values[index]
-        with connections[self.using].cursor() as cursor:
+        with statement_cursor(connections[self.using]) as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
         if self.converters:
             return list(self.compiler.apply_converters(fetched, self.converters))
         return fetched
+
+
+def statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor for a compiled query: on PostgreSQL, one that has the server
+    prepare each statement once per connection and then only binds its values.
+
+    Django's own PostgreSQL cursors bind values on the client and send the whole
+    text every time, so the server parses and plans every query again; for the
+    API's batch queries (joins, visibility conditions) planning cost more than
+    running (docs/performance.md has the EXPLAIN figures). Queries stay counted
+    and logged like any other (Django's cursor wrapper is kept).
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns preparation off (for poolers such as PgBouncer in transaction
+        # mode); psycopg then ignores `prepare=True`. A threshold no query reaches
+        # lets only these cursors prepare: Django's own bind on the client and never
+        # prepare.
+        raw.prepare_threshold = NEVER_AUTOMATICALLY
+        raw.prepared_max = PREPARED_PER_CONNECTION
+    return connection._prepare_cursor(_preparing_cursor_class()(raw))
+
+
+@functools.cache
+def _preparing_cursor_class() -> type:
+    # Imported here: the psycopg backend only loads when PostgreSQL is configured.
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        """Server-side binding, every statement prepared (psycopg keeps the
+        `prepared_max` most recent per connection)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor
 
 
 def _names(query: Any) -> tuple[str, ...]:
@@ -238,6 +289,35 @@ class PreparedQuery:
         compiled = cached(key, lambda: self._compile(ctx, size, using))
         names = compiled.names
         return [dict(zip(names, row, strict=True)) for row in compiled.rows(padded)]
+
+
+def lookup_pk(queryset: QuerySet, field: str, value: Any, shape_key: tuple) -> Any:
+    """The primary key of the row of `queryset` whose `field` equals `value` (a
+    unique column), or None; compiled once per `shape_key` (what shapes the
+    queryset's SQL besides `value`), like the batch queries."""
+    model_field = queryset.model._meta.get_field(field)
+    using = queryset.db
+    connection = connections[using]
+
+    def build(values: list[Any]) -> QuerySet:
+        return queryset.filter(**{field: values[0]}).order_by().values_list("pk")[:1]
+
+    compiled = cached(
+        ("lookup", using, queryset.model._meta.label, field, *shape_key),
+        lambda: compile_query(
+            build,
+            lambda variant: [sentinel(model_field, 0, variant)],
+            using=using,
+            prepare=lambda values: [
+                model_field.get_db_prep_value(values[0], connection)
+            ],
+        ),
+    )
+    if compiled is None:
+        rows = list(build([value]))
+    else:
+        rows = compiled.rows([model_field.get_db_prep_value(value, connection)])
+    return rows[0][0] if rows else None
 
 
 def group_by(rows: Sequence[dict[str, Any]], key: str) -> dict[Any, list[dict]]:

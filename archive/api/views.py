@@ -27,7 +27,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from archive import kinds
 from archive import models as m
-from archive.api import files, filters, iiif
+from archive.api import files, filters, iiif, prepared
 from archive.api.caching import Rendered, cached_response, etag_for
 from archive.api.changes import gone_for
 from archive.api.context import ApiContext, Audience
@@ -199,11 +199,13 @@ class RecordViewSet(ApiMixin, GenericViewSet):
             value = UUID(uuid)
         except ValueError as error:
             raise exceptions.NotFound() from error
-        pk = (
-            self.visible_queryset(ctx)
-            .filter(uuid=value)
-            .values_list("pk", flat=True)
-            .first()
+        # Compiled once per audience and day: planning this lookup on PostgreSQL
+        # cost more than running it (docs/performance.md).
+        pk = prepared.lookup_pk(
+            self.visible_queryset(ctx),
+            "uuid",
+            value,
+            (ctx.audience.key, ctx.today),
         )
         if pk is None:
             if gone_for(self.model, ctx.audience, ctx.today, value):

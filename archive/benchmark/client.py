@@ -123,7 +123,8 @@ def load(
     )
 
 
-def fetch_json(host: str, port: int, url: str, headers: dict | None = None) -> dict:
+def fetch(host: str, port: int, url: str, headers: dict | None = None) -> bytes:
+    """The body of a 200 answer to GET `url` (anything else raises)."""
     connection = http.client.HTTPConnection(host, port, timeout=60)
     connection.request(
         "GET", url, headers={"Accept": "application/json", **(headers or {})}
@@ -133,4 +134,8 @@ def fetch_json(host: str, port: int, url: str, headers: dict | None = None) -> d
     connection.close()
     if response.status != 200:
         raise RuntimeError(f"{url} answered {response.status}: {body[:300]!r}")
-    return json.loads(body)
+    return body
+
+
+def fetch_json(host: str, port: int, url: str, headers: dict | None = None) -> dict:
+    return json.loads(fetch(host, port, url, headers))

@@ -231,3 +231,38 @@ def test_prepared_query_that_ignores_its_ids_fails_loudly():
     ctx = ApiContext(audience=Audience(), lang=None, base="http://testserver")
     with pytest.raises(RuntimeError, match="exactly once"):
         query.rows(ctx, [1, 2])
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side preparation: PostgreSQL"
+)
+def test_on_postgresql_a_compiled_query_is_prepared_once_and_still_counted(
+    recognitions, django_assert_num_queries
+):
+    """The server plans a compiled query once per connection (the API's batch
+    queries cost more to plan than to run), and every run is still a logged query
+    (the pinned query counts see it)."""
+    ids = [record.pk for record in recognitions]
+    compiled = prepared.compile_query(
+        batch, lambda variant: [prepared.sentinel(None, i, variant) for i in ids]
+    )
+
+    def prepared_statements() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = prepared_statements()
+    with django_assert_num_queries(2):
+        first = compiled.rows(ids)
+        second = compiled.rows(list(reversed(ids)))
+    assert prepared_statements() == before + 1
+
+    def as_set(rows) -> set:
+        return {
+            tuple(sorted(dict(zip(compiled.names, row, strict=True)).items()))
+            for row in rows
+        }
+
+    orm = {tuple(sorted(row.items())) for row in batch(ids)}
+    assert as_set(first) == as_set(second) == orm

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive import models as m
 from archive.benchmark import settings as bench_settings
+from archive.benchmark.databases import BenchDatabase
 from archive.benchmark.middleware import COLD_HEADER
 from archive.management.commands.bench_api import Command as BenchApi
 from tests import factories as f
@@ -81,7 +82,7 @@ def test_cold_requests_skip_the_response_cache_only_on_the_benchmark_server(
 
 def test_bench_api_serves_with_its_own_settings(tmp_path):
     """The environment bench_api gives its server routes the ceiling."""
-    env = BenchApi().env(tmp_path / "bench.sqlite3", tmp_path / "media")
+    env = BenchApi().env(f"sqlite:///{tmp_path / 'bench.sqlite3'}", tmp_path / "media")
     assert env["DJANGO_SETTINGS_MODULE"] == "archive.benchmark.settings"
     out = run_python(
         "import django; django.setup(); from django.test import Client; "
@@ -103,3 +104,18 @@ def test_the_site_never_imports_the_benchmark():
         env,
     )
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_bench_api_on_postgresql_uses_a_database_of_its_own(tmp_path):
+    """Given the project's PostgreSQL URL, the benchmark seeds and drops
+    `bench_<name>` on the same server, never the named database; anything else
+    (no URL, a SQLite URL) gives the SQLite file."""
+    url = "postgres://memorial:secret@db.internal:5433/memorial"
+    database = BenchDatabase.choose(url, str(tmp_path / "bench.sqlite3"))
+    assert database.vendor == "postgresql"
+    assert database.name == "bench_memorial"
+    assert database.url == "postgres://memorial:secret@db.internal:5433/bench_memorial"
+    for other in (None, "", "sqlite:////tmp/project.sqlite3"):
+        chosen = BenchDatabase.choose(other, str(tmp_path / "bench.sqlite3"))
+        assert chosen.vendor == "sqlite"
+        assert chosen.name == str(tmp_path / "bench.sqlite3")

@@ -2,15 +2,19 @@
 
     python manage.py bench_api --scale 30000
 
-1. Seeds a separate SQLite database with `generate_archive --scale N` (synthetic,
-   marked as such; the project's own database is never touched), adds synthetic
-   exhibitions of 30 items if it has none, and runs ANALYZE.
+1. Seeds a separate database with `generate_archive --scale N` (synthetic, marked
+   as such; the project's own database is never touched), adds synthetic
+   exhibitions of 30 items if it has none, and runs ANALYZE. SQLite by default;
+   with `--database-url postgres://...` (or DATABASE_URL naming a PostgreSQL
+   server) a database `bench_<name>` of its own on that server, dropped after the
+   run (see `archive.benchmark.databases`).
 2. Starts gunicorn (2 workers, DEBUG off, a throwaway SECRET_KEY, no HTTPS
    redirect, throttling off) on a free loopback port, with the benchmark's own
    settings (`archive.benchmark.settings`): its URLconf adds the ceiling view and
    its middleware lets cold runs skip the response cache.
 3. Measures, with 16 client connections: the 50-item recognition list, a
-   recognition, an exhibition of 30 items and search, each cold (every request a
+   recognition, an exhibition of 30 items, search and a recognition's public page
+   (HTML), each cold (every request a
    different page, filter, record or search, the response cache bypassed; the count
    cache of lists stays on) and warm (the same request repeated); and for each, the
    ceiling: a minimal view returning a precomputed JSON payload of the same size
@@ -27,7 +31,6 @@ import random
 import secrets
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -37,7 +40,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.benchmark.client import fetch_json, load
+from archive.benchmark.client import fetch, fetch_json, load
+from archive.benchmark.databases import DEFAULT_SQLITE, BenchDatabase
 from archive.benchmark.middleware import COLD_HEADER
 
 HOST = "127.0.0.1"
@@ -51,6 +55,7 @@ TARGETS = {
     ("exhibition", "cold"): 0.10,
 }
 P99_LIMIT_MS = 100.0
+SCENARIOS = ("list", "detail", "exhibition", "search", "page")
 
 
 def free_port() -> int:
@@ -66,13 +71,31 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=int, default=30000)
         parser.add_argument(
             "--database",
-            default="/tmp/memorial-bench.sqlite3",
+            default=DEFAULT_SQLITE,
             help="SQLite file for the synthetic archive (created).",
+        )
+        parser.add_argument(
+            "--database-url",
+            default=os.environ.get("DATABASE_URL"),
+            help="A PostgreSQL server (postgres://user@host:5432/NAME; default: "
+            "DATABASE_URL if it names one): the benchmark creates and seeds its own "
+            "database bench_NAME there and drops it after the run.",
         )
         parser.add_argument(
             "--reuse",
             action="store_true",
             help="Keep an existing benchmark database instead of seeding again.",
+        )
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="Do not drop the PostgreSQL benchmark database after the run.",
+        )
+        parser.add_argument(
+            "--only",
+            nargs="+",
+            choices=SCENARIOS,
+            help="Measure only these scenarios.",
         )
         parser.add_argument("--seconds", type=float, default=8.0)
         parser.add_argument("--connections", type=int, default=16)
@@ -89,11 +112,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", help="Also write the results to this file.")
 
     # Set-up ---------------------------------------------------------------------
-    def env(self, database: Path, media: Path) -> dict[str, str]:
+    def env(self, database_url: str, media: Path) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
             {
-                "DATABASE_URL": f"sqlite:///{database}",
+                "DATABASE_URL": database_url,
                 "DEBUG": "0",
                 "SECRET_KEY": secrets.token_urlsafe(50),
                 "SECURE_SSL_REDIRECT": "0",
@@ -116,26 +139,34 @@ class Command(BaseCommand):
         if result.returncode != 0:
             raise CommandError(f"manage.py {' '.join(args)} failed")
 
-    def seed(self, env: dict, database: Path, scale: int, reuse: bool) -> None:
+    def seed(
+        self,
+        env: dict,
+        database: BenchDatabase,
+        scale: int,
+        reuse: bool,
+        exhibitions: bool = True,
+    ) -> None:
+        """Generate the archive; `exhibitions`: also the exhibitions of 30 items
+        and their images' renditions (minutes of image work at scale 20,000)."""
         if reuse and database.exists():
-            self.stdout.write(f"Reusing {database}")
+            self.stdout.write(f"Reusing {database.name}")
             return
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        database.create()
         self.manage(env, "migrate", "--noinput", "-v", "0")
         self.manage(env, "generate_archive", "--scale", str(scale))
         # Generated rows may be written in bulk, without the save signals that keep
         # the search index (and the archive version) current.
         self.manage(env, "rebuild_search_index")
-        self.manage(
-            env,
-            "shell",
-            "-c",
-            "from archive.benchmark.exhibitions import ensure_bench_exhibitions; "
-            "ensure_bench_exhibitions()",
-        )
-        with sqlite3.connect(database) as connection:
-            connection.execute("ANALYZE")
+        if exhibitions:
+            self.manage(
+                env,
+                "shell",
+                "-c",
+                "from archive.benchmark.exhibitions import ensure_bench_exhibitions; "
+                "ensure_bench_exhibitions()",
+            )
+        database.analyze()
 
     def start_server(
         self, env: dict, port: int, workers: int, threads: int, worker_class: str
@@ -187,6 +218,7 @@ class Command(BaseCommand):
         """Cold URLs (all different) and the warm URL for each scenario."""
         pages: list[str] = []
         details: list[str] = []
+        web_pages: list[str] = []
         names: list[str] = []
         frequency: dict[str, int] = {}
         url = "/api/v1/recognitions/?page_size=50"
@@ -196,6 +228,7 @@ class Command(BaseCommand):
             data = fetch_json(HOST, port, url)
             for record in data["results"]:
                 details.append(record["api_url"].split(f"{HOST}:{port}", 1)[1])
+                web_pages.append(record["web_url"].split(f"{HOST}:{port}", 1)[1])
                 for word in set((record["title"]["en"] or "").lower().split()):
                     frequency[word] = frequency.get(word, 0) + 1
                 for rescuer in record["rescuers"]:
@@ -217,17 +250,11 @@ class Command(BaseCommand):
                 "country=NL&ordering=-date",
             )
         ]
-        exhibitions = self.exhibitions_of_30(port)
-        if not exhibitions:
-            raise CommandError("No exhibition of 30 items to measure.")
-        exhibition_urls = [
-            f"{path}{suffix}"
-            for path in exhibitions
-            for suffix in ("", "?lang=en", "?lang=fr", "?lang=nl", "?lang=de")
-        ]
         rng = random.Random(1940)
         details_cold = details[:]
         rng.shuffle(details_cold)
+        pages_cold = web_pages[:]
+        rng.shuffle(pages_cold)
         # What visitors look for in a memorial archive: a family name, or a word of
         # a file's title that few files share (a word in every title is a stress
         # test of counting, not a search).
@@ -248,9 +275,22 @@ class Command(BaseCommand):
         return {
             "list": {"cold": list_cold, "warm": [first]},
             "detail": {"cold": details_cold, "warm": [details[0]]},
-            "exhibition": {"cold": exhibition_urls, "warm": [exhibitions[0]]},
             "search": {"cold": search_cold, "warm": [search_cold[0]]},
+            # Public pages have no response cache: cold and warm differ only by
+            # whether the record changes from one request to the next.
+            "page": {"cold": pages_cold, "warm": [web_pages[0]]},
         }
+
+    def exhibition_scenario(self, port: int) -> dict[str, list[str]]:
+        exhibitions = self.exhibitions_of_30(port)
+        if not exhibitions:
+            raise CommandError("No exhibition of 30 items to measure.")
+        urls = [
+            f"{path}{suffix}"
+            for path in exhibitions
+            for suffix in ("", "?lang=en", "?lang=fr", "?lang=nl", "?lang=de")
+        ]
+        return {"cold": urls, "warm": [exhibitions[0]]}
 
     def exhibitions_of_30(self, port: int) -> list[str]:
         found = []
@@ -268,11 +308,27 @@ class Command(BaseCommand):
 
     # Run ---------------------------------------------------------------------------
     def handle(self, *args, **options):
-        database = Path(options["database"]).resolve()
-        media = database.with_name(database.stem + "-media")
-        env = self.env(database, media)
-        self.stdout.write(f"Seeding {database} (scale {options['scale']})")
-        self.seed(env, database, options["scale"], options["reuse"])
+        database = BenchDatabase.choose(options["database_url"], options["database"])
+        env = self.env(database.url, database.media)
+        self.stdout.write(
+            f"Seeding {database.vendor} {database.name} (scale {options['scale']})"
+        )
+        try:
+            self.seed(
+                env,
+                database,
+                options["scale"],
+                options["reuse"],
+                exhibitions="exhibition" in (options["only"] or SCENARIOS),
+            )
+            rows, counts = self.serve_and_measure(env, options)
+        finally:
+            if database.vendor == "postgresql" and not options["keep"]:
+                database.drop()
+        options["vendor"] = database.vendor
+        self.report(rows, counts, options)
+
+    def serve_and_measure(self, env: dict, options: dict) -> tuple[list, dict]:
         port = free_port()
         process = self.start_server(
             env, port, options["workers"], options["threads"], options["worker_class"]
@@ -286,7 +342,7 @@ class Command(BaseCommand):
             rows = self.measure(port, options)
         finally:
             self.stop_server(process)
-        self.report(rows, counts, options)
+        return rows, counts
 
     def measure(self, port: int, options: dict) -> list[dict]:
         rows = []
@@ -296,11 +352,15 @@ class Command(BaseCommand):
             "connections": options["connections"],
             "seconds": options["seconds"],
         }
-        for scenario, urls in self.scenarios(port).items():
-            sample = fetch_json(HOST, port, urls["warm"][0])
-            size = len(
-                json.dumps(sample, ensure_ascii=False, separators=(",", ":")).encode()
-            )
+        wanted = options.get("only") or SCENARIOS
+        scenarios = self.scenarios(port)
+        if "exhibition" in wanted:
+            scenarios["exhibition"] = self.exhibition_scenario(port)
+        for scenario in SCENARIOS:
+            if scenario not in wanted:
+                continue
+            urls = scenarios[scenario]
+            size = len(fetch(HOST, port, urls["warm"][0]))
             ceiling = load(
                 name=f"{scenario} ceiling",
                 urls=[f"/api/bench/ceiling/?size={size}"],
@@ -308,10 +368,13 @@ class Command(BaseCommand):
             )
             rows.append({"scenario": scenario, "mode": "ceiling", **ceiling.as_dict()})
             for mode in ("cold", "warm"):
+                headers = dict(COLD) if mode == "cold" else {}
+                if scenario == "page":
+                    headers["Accept"] = "text/html"
                 result = load(
                     name=f"{scenario} {mode}",
                     urls=urls[mode],
-                    headers=COLD if mode == "cold" else None,
+                    headers=headers,
                     **common,
                 )
                 row = {"scenario": scenario, "mode": mode, **result.as_dict()}
@@ -331,7 +394,8 @@ class Command(BaseCommand):
             f"gunicorn {options['workers']} {options['worker_class']} workers"
             f"{' x ' + str(options['threads']) + ' threads' if options['worker_class'] == 'gthread' else ''}, "
             f"{options['connections']} client connections, "
-            f"{options['seconds']:.0f} s per run, SQLite; records: {counts}"
+            f"{options['seconds']:.0f} s per run, {options.get('vendor', 'sqlite')}; "
+            f"records: {counts}"
         )
         header = (
             "| scenario | mode | req/s | p50 ms | p99 ms | share of ceiling | "
