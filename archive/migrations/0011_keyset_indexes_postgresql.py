@@ -52,7 +52,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0006_audience_changes"),
+        ("archive", "0007_search_documents"),
     ]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
