@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from archive import kinds
 from archive import models as m
 from archive.api.presenters import PRESENTERS
-from archive.site import maps
+from archive.site import labels, maps
 from archive.site.pages import site_context
 
 PAGE_SIZE = 24
@@ -109,7 +109,7 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
         "archive/browse.html",
         {
             "kind": kind,
-            "kind_plural": model._meta.verbose_name_plural,
+            "kind_plural": labels.plural(kind),
             "records": _load(ctx, kind, list(page.object_list)),
             "page": page,
         },

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from archive import kinds
 from archive.api.context import LANGUAGES
+from archive.site import labels
 
 FEED_SIZE = 50
 
@@ -120,7 +121,7 @@ class RecentFeed(Feed):
 
     def item_description(self, item) -> str:
         return _("%(kind)s in the memorial archive") % {
-            "kind": str(item._meta.verbose_name).capitalize()
+            "kind": labels.singular(kinds.BY_MODEL[type(item)].name)
         }
 
     def item_link(self, item) -> str:

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from archive import kinds
 from archive.api.context import ApiContext, Audience
 from archive.api.presenters import PRESENTERS
-from archive.site import jsonld
+from archive.site import jsonld, labels
 from archive.site.related import EXTRAS
 
 
@@ -37,7 +37,7 @@ def gone(request: HttpRequest, kind: kinds.RecordKind) -> HttpResponse:
     return TemplateResponse(
         request,
         "410.html",
-        {"kind_name": kind.model._meta.verbose_name, "error_page": True},
+        {"kind_name": labels.singular(kind.name), "error_page": True},
         status=410,
     )
 
@@ -58,8 +58,8 @@ def record_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     context: dict[str, Any] = {
         "record": record,
         "kind": kind,
-        "kind_name": entry.model._meta.verbose_name,
-        "kind_plural": entry.model._meta.verbose_name_plural,
+        "kind_name": labels.singular(kind),
+        "kind_plural": labels.plural(kind),
         "browse_url_name": f"archive:browse-{entry.plural}",
     }
     extra = EXTRAS.get(kind)

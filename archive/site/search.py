@@ -74,9 +74,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
             outcome = run(request, query, chosen, cursor)
         except ValidationError as error:  # a bad cursor
             raise Http404 from error
-    facet_names = {
-        kind.name: kind.model._meta.verbose_name_plural for kind in kinds.KINDS
-    }
     return TemplateResponse(
         request,
         "archive/search.html",
@@ -84,6 +81,5 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "query": query,
             "outcome": outcome,
             "chosen": chosen,
-            "facet_names": facet_names,
         },
     )

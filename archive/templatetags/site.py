@@ -13,9 +13,9 @@ from django.utils import formats, translation
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
-from django.utils.translation import gettext as _
 
 from archive.kinds import language_codes
+from archive.site import labels
 from archive.site.dates import date_in_words
 
 register = template.Library()
@@ -60,19 +60,19 @@ def tr(value: Any, block: bool = False) -> SafeString:
     )
     if lang is None or lang == page:
         return mark_safe(body)
-    name = get_language_info(lang)["name_translated"]
+    note = labels.fallback_note(lang)
     if block:
         return format_html(
             '<div lang="{}">{}</div><p class="fallback-note">{}</p>',
             lang,
             mark_safe(body),
-            _("Not yet translated; shown in %(language)s.") % {"language": name},
+            note,
         )
     return format_html(
         '<span lang="{}">{}</span> <span class="fallback-mark" title="{}">({})</span>',
         lang,
         mark_safe(body),
-        _("Not yet translated; shown in %(language)s.") % {"language": name},
+        note,
         lang.upper(),
     )
 
@@ -211,3 +211,9 @@ def language_name(code: str | None) -> str:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """A record kind as the site names it ("Testimony")."""
+    return labels.singular(kind)
