@@ -5,6 +5,7 @@ language switcher's addresses."""
 from __future__ import annotations
 
 import datetime
+import decimal
 from typing import Any
 
 from django import template
@@ -99,7 +100,7 @@ def num(value: Any) -> str:
     """A number with the page language's separators (10 000, 10.000, 10,000)."""
     if value is None or value == "":
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float | decimal.Decimal) and value == int(value):
         value = int(value)
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
