@@ -6,16 +6,21 @@ per kind as the facet.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from rest_framework.exceptions import ValidationError
 
 from archive import kinds
 from archive.api import search as engine
 from archive.api.search_index import query_words
 from archive.site.pages import site_context
+from archive.templatetags.site import text as text_of
 
 PAGE_SIZE = 20
 
@@ -56,9 +61,30 @@ def run(request: HttpRequest, query: str, chosen: list[str], cursor: str | None)
         ctx, text, chosen or list(engine.KIND_ORDER), PAGE_SIZE, cursor
     )
     outcome.count = page.count
-    outcome.results = page.results
+    outcome.results = [
+        {**result, "highlight": highlight(text_of(result["title"]), words)}
+        for result in page.results
+    ]
     outcome.next_cursor = page.next_cursor
     return outcome
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents, as the index compares words."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def highlight(title: str, words: list[str]) -> SafeString:
+    """The title with each word that begins with a searched word in <mark>."""
+    folded = [_fold(word) for word in words]
+    parts = []
+    for piece in re.split(r"(\w+)", title):
+        if piece and any(_fold(piece).startswith(word) for word in folded):
+            parts.append(format_html("<mark>{}</mark>", piece))
+        else:
+            parts.append(conditional_escape(piece))
+    return mark_safe("".join(parts))
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
