@@ -174,6 +174,11 @@ def places_map(request: HttpRequest) -> HttpResponse:
         {
             "places": places,
             "belgium_map": maps.draw(belgium),
-            "europe_map": maps.draw(places),
+            # Europe only for places beyond Belgium (camps, Jerusalem...).
+            "europe_map": (
+                maps.draw(places, view=maps.EUROPE)
+                if len(belgium) < len(places)
+                else None
+            ),
         },
     )

@@ -78,14 +78,17 @@ def _outlines(view: tuple[float, float, float, float]) -> tuple[tuple[str, str],
     return tuple(outlines)
 
 
-def draw(places: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """A map of the places that have coordinates (presented place records), in the
-    smallest view that holds them; None when none has coordinates."""
+def draw(
+    places: list[dict[str, Any]], view: tuple[float, float, float, float] | None = None
+) -> dict[str, Any] | None:
+    """A map of the places that have coordinates (presented place records), in
+    `view` or the smallest view that holds them; None when none has coordinates."""
     located = [p for p in places if p.get("latitude") is not None]
     if not located:
         return None
     points = [(float(p["longitude"]), float(p["latitude"])) for p in located]
-    view = BELGIUM if all(inside(BELGIUM, *pt) for pt in points) else EUROPE
+    if view is None:
+        view = BELGIUM if all(inside(BELGIUM, *pt) for pt in points) else EUROPE
     project, height = _projector(view)
     markers = [
         Marker(*project(*point), title=place.get("title"), url=place.get("web_url", ""))
