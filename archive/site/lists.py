@@ -25,6 +25,15 @@ ORDER: dict[str, tuple[Any, ...]] = {
     "figure": ("measure", F("date_earliest").asc(nulls_last=True), "pk"),
 }
 
+#: The field a kind's browse list can be narrowed by (its facet), by kind.
+FACETS: dict[str, str] = {
+    "event": "kind",
+    "place": "kind",
+    "organisation": "kind",
+    "source": "kind",
+    "testimony": "kind",
+}
+
 
 def _load(ctx, kind: str, ids: list[int], detail: bool = False) -> list[dict]:
     found = PRESENTERS[kind].load(ctx, ids, detail=detail)
@@ -91,13 +100,32 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def browse(request: HttpRequest, kind: str) -> HttpResponse:
-    """One page of the public records of a kind, in a stable order."""
+    """One page of the public records of a kind, in a stable order, optionally
+    narrowed to one value of the kind's facet (with a count per value)."""
     entry = kinds.BY_NAME[kind]
     model = entry.model
+    allowed = {"page", *([FACETS[kind]] if kind in FACETS else [])}
+    if set(request.GET) - allowed:
+        return TemplateResponse(request, "400.html", {}, status=400)
     order = ORDER.get(kind, (F(entry.search_sort).asc(nulls_last=True), "pk"))
-    queryset = (
-        model._default_manager.public().order_by(*order).values_list("pk", flat=True)
-    )
+    public = model._default_manager.public()
+    facets: list[tuple[str, str, int]] = []
+    chosen = None
+    if kind in FACETS:
+        field = FACETS[kind]
+        choices = dict(model._meta.get_field(field).choices)
+        facets = [
+            (value, choices.get(value, value), n)
+            for value, n in public.values_list(field)
+            .annotate(n=Count("pk"))
+            .order_by(field)
+        ]
+        chosen = request.GET.get(field)
+        if chosen is not None:
+            if chosen not in choices:
+                raise Http404
+            public = public.filter(**{field: chosen})
+    queryset = public.order_by(*order).values_list("pk", flat=True)
     paginator = Paginator(queryset, PAGE_SIZE)
     try:
         page = paginator.page(_page_number(request))
@@ -112,6 +140,9 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
             "kind_plural": labels.plural(kind),
             "records": _load(ctx, kind, list(page.object_list)),
             "page": page,
+            "facet_field": FACETS.get(kind),
+            "facets": facets,
+            "chosen": chosen,
         },
     )
 
