@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 
 from archive import kinds
 from archive import models as m
-from archive.api.presenters import PRESENTERS
+from archive.api.presenters import PRESENTERS, load_refs
 from archive.site import labels, maps
 from archive.site.pages import site_context
 
@@ -77,17 +77,24 @@ def home(request: HttpRequest) -> HttpResponse:
     grouped: dict[str, list[dict]] = {}
     for figure in figures:
         grouped.setdefault(figure["measure"], []).append(figure)
+    # References only (title and address, one query a kind): the home page lists
+    # them, and loading whole records would cost every one of their relations.
     recent = []
     for kind in ("recognition", "testimony", "person", "image", "event"):
         model = kinds.BY_NAME[kind].model
-        ids = list(
+        rows = list(
             model._default_manager.public()
             .exclude(published_at=None)
             .order_by("-published_at", "pk")
-            .values_list("pk", flat=True)[:4]
+            .values_list("pk", "published_at")[:4]
         )
-        recent += _load(ctx, kind, ids)
-    recent.sort(key=lambda r: r.get("published_at") or "", reverse=True)
+        refs = load_refs(ctx, kind, [pk for pk, _at in rows])
+        recent += [
+            {**refs[pk], "published_at": at.isoformat()}
+            for pk, at in rows
+            if pk in refs
+        ]
+    recent.sort(key=lambda r: r["published_at"], reverse=True)
     return TemplateResponse(
         request,
         "archive/home.html",
