@@ -1,23 +1,37 @@
-"""Public pages: one detail page per record type, plus the staff preview link."""
+"""Public pages (under a language prefix, see memorial/urls.py): home, a browse
+list and a page per record kind, the timeline, the map, the feed, search, and the
+staff preview link and file downloads."""
 
 from django.urls import path
 
-from archive import media_views, views
+from archive import kinds, media_views, views
+from archive.site import lists, machines, pages, search
 
 app_name = "archive"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", lists.home, name="home"),
+    path("timeline/", lists.timeline, name="timeline"),
+    path("map/", lists.places_map, name="places-map"),
+    path("search/", search.search_page, name="search"),
+    path("feed/", machines.RecentFeed(), name="feed"),
     path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
 ]
-for _kind, _model in views.DETAIL_ROUTES.items():
-    urlpatterns.append(
+for _kind in kinds.KINDS:
+    urlpatterns += [
         path(
-            f"{_kind}/<slug:slug>/",
-            views.RecordDetailView.as_view(model=_model),
-            name=f"{_model._meta.model_name}-detail",
-        )
-    )
+            f"{_kind.plural}/",
+            lists.browse,
+            {"kind": _kind.name},
+            name=f"browse-{_kind.plural}",
+        ),
+        path(
+            f"{_kind.plural}/<slug:slug>/",
+            pages.record_page,
+            {"kind": _kind.name},
+            name=f"{_kind.model._meta.model_name}-detail",
+        ),
+    ]
 
 # Files: staff downloads of originals, private renditions, source documents.
 urlpatterns += [

@@ -1,14 +1,24 @@
-"""URL configuration: the admin, the public pages and the API."""
+"""URL configuration: the admin, the API, and the public pages under a language
+prefix (`/en/`, `/fr/`, `/nl/`, `/de/`); robots.txt and sitemap.xml at the root."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+
+from archive.site import machines
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("archive.api.urls")),
-    path("", include("archive.urls")),
+    path("robots.txt", machines.robots_txt, name="robots"),
+    path("sitemap.xml", machines.sitemap, name="sitemap"),
 ]
+# An address without a prefix is redirected to the visitor's language by
+# LocaleMiddleware; an unknown prefix (/es/...) matches nothing and answers 404.
+urlpatterns += i18n_patterns(
+    path("", include("archive.urls")), prefix_default_language=True
+)
 
 # Errors under /api/ answer application/problem+json; everywhere else, HTML pages.
 handler400 = "archive.api.problems.handler400"

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from archive import kinds
 from archive.models import ApiClient, Publishable, Tier
@@ -112,6 +112,9 @@ class ApiContext:
     base: str
     today: datetime.date = field(default_factory=timezone.localdate)
     _web_templates: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: The language of the public pages that `web_url` points at (the public
+    #: site's own pages set it; the API uses `lang`, else English).
+    url_lang: str | None = None
 
     @classmethod
     def for_request(cls, request: Any, lang: str | None = None) -> ApiContext:
@@ -152,7 +155,13 @@ class ApiContext:
         if found is None:
             model_name = KINDS[kind][0]
             placeholder = "slug-placeholder-0"
-            path = reverse(f"archive:{model_name}-detail", kwargs={"slug": placeholder})
+            # The page in the answer's language (English for language maps), never
+            # the one the request's Accept-Language happens to activate: answers
+            # are cached and shared between requesters.
+            with translation.override(self.url_lang or self.lang or DEFAULT_LANGUAGE):
+                path = reverse(
+                    f"archive:{model_name}-detail", kwargs={"slug": placeholder}
+                )
             before, _sep, after = self.absolute(path).partition(placeholder)
             found = (before, after, f"{self.base}/api/v1/{KINDS[kind][1]}/")
             self._web_templates[kind] = found

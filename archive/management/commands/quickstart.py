@@ -10,6 +10,7 @@ this run already uses it.
 from __future__ import annotations
 
 import secrets
+import shutil
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,6 +35,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
+    def compile_messages(self) -> None:
+        """The French, Dutch and German pages need compiled catalogues (locale/*.mo,
+        not in git). gettext's msgfmt does it; without it the site stays English."""
+        locale = settings.BASE_DIR / "locale"
+        if not locale.is_dir():
+            return
+        if shutil.which("msgfmt") is None:
+            self.stdout.write(
+                self.style.WARNING(
+                    "gettext's msgfmt is missing (apt-get install gettext): the "
+                    "pages stay in English until `manage.py compilemessages` runs."
+                )
+            )
+            return
+        call_command(
+            "compilemessages", locale=[], verbosity=0, ignore_patterns=[".venv", "venv"]
+        )
+
     def handle(
         self, *args, no_serve: bool = False, addrport: str = "127.0.0.1:8000", **kw
     ):
@@ -42,6 +61,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
 
         password = self.ensure_curator()
+        self.compile_messages()
 
         demo = settings.BASE_DIR / "fixtures" / "demo"
         if demo.is_dir() and "load_demo" in get_commands():

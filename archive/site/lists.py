@@ -1,0 +1,231 @@
+"""Pages that list records: home, a browse list per kind, the timeline of events
+and the map of places. Each starts from the public's visibility and loads a page of
+records through the presenters: a fixed number of queries whatever the page size."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from archive import kinds
+from archive import models as m
+from archive.api.presenters import PRESENTERS, load_refs
+from archive.site import labels, maps
+from archive.site.pages import site_context
+
+PAGE_SIZE = 24
+#: Sorting per kind for browse lists (others sort by title: see `title_column`).
+ORDER: dict[str, tuple[Any, ...]] = {
+    "event": (F("date_earliest").asc(nulls_last=True), "pk"),
+    "figure": ("measure", F("date_earliest").asc(nulls_last=True), "pk"),
+}
+
+#: The field a kind's browse list can be narrowed by (its facet), by kind.
+FACETS: dict[str, str] = {
+    "event": "kind",
+    "place": "kind",
+    "organisation": "kind",
+    "source": "kind",
+    "testimony": "kind",
+}
+
+
+def title_column(entry: kinds.RecordKind) -> str:
+    """The column a kind's title is sorted on: the first of its search fields'
+    A weight (its title), in the default language when the field is translated."""
+    first = entry.search.a[0]
+    translated = f"{first}_{kinds.language_codes()[0]}"
+    fields = {field.name for field in entry.model._meta.get_fields()}
+    return translated if translated in fields else first
+
+
+def _load(ctx, kind: str, ids: list[int], detail: bool = False) -> list[dict]:
+    found = PRESENTERS[kind].load(ctx, ids, detail=detail)
+    return [found[i] for i in ids if i in found]
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The `page` parameter; anything but a small positive number is a 404 (a
+    page that does not exist), never a 500."""
+    value = request.GET.get("page", "1")
+    if not value.isdigit() or len(value) > 6 or int(value) < 1:
+        raise Http404
+    return int(value)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Exhibitions first, then figures where sources disagree, then what was
+    published most recently."""
+    ctx = site_context(request)
+    exhibition_ids = list(
+        m.Exhibition.objects.public()
+        .order_by("-published_at", "pk")
+        .values_list("pk", flat=True)[:6]
+    )
+    # Measures with more than one public value: the archive shows each side by side.
+    measures = list(
+        m.Figure.objects.public()
+        .values("measure")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("-n", "measure")
+        .values_list("measure", flat=True)[:3]
+    )
+    figure_ids = list(
+        m.Figure.objects.public()
+        .filter(measure__in=measures)
+        .order_by("measure", F("date_earliest").asc(nulls_last=True), "pk")
+        .values_list("pk", flat=True)
+    )
+    figures = _load(ctx, "figure", figure_ids, detail=True)
+    grouped: dict[str, list[dict]] = {}
+    for figure in figures:
+        grouped.setdefault(figure["measure"], []).append(figure)
+    # References only (title and address, one query a kind): the home page lists
+    # them, and loading whole records would cost every one of their relations.
+    recent = []
+    for kind in ("recognition", "testimony", "person", "image", "event"):
+        model = kinds.BY_NAME[kind].model
+        rows = list(
+            model._default_manager.public()
+            .exclude(published_at=None)
+            .order_by("-published_at", "pk")
+            .values_list("pk", "published_at")[:4]
+        )
+        refs = load_refs(ctx, kind, [pk for pk, _at in rows])
+        recent += [
+            {**refs[pk], "published_at": at.isoformat()}
+            for pk, at in rows
+            if pk in refs
+        ]
+    recent.sort(key=lambda r: r["published_at"], reverse=True)
+    return TemplateResponse(
+        request,
+        "archive/home.html",
+        {
+            "exhibitions": _load(ctx, "exhibition", exhibition_ids),
+            "figure_groups": list(grouped.values()),
+            "recent": recent[:12],
+        },
+    )
+
+
+def browse(request: HttpRequest, kind: str) -> HttpResponse:
+    """One page of the public records of a kind, in a stable order, optionally
+    narrowed to one value of the kind's facet (with a count per value)."""
+    entry = kinds.BY_NAME[kind]
+    model = entry.model
+    allowed = {"page", *([FACETS[kind]] if kind in FACETS else [])}
+    if set(request.GET) - allowed:
+        return TemplateResponse(request, "400.html", {}, status=400)
+    order = ORDER.get(kind, (F(title_column(entry)).asc(nulls_last=True), "pk"))
+    public = model._default_manager.public()
+    facets: list[tuple[str, str, int]] = []
+    chosen = None
+    if kind in FACETS:
+        field = FACETS[kind]
+        choices = dict(model._meta.get_field(field).choices)
+        facets = [
+            (value, choices.get(value, value), n)
+            for value, n in public.values_list(field)
+            .annotate(n=Count("pk"))
+            .order_by(field)
+        ]
+        chosen = request.GET.get(field)
+        if chosen is not None:
+            if chosen not in choices:
+                raise Http404
+            public = public.filter(**{field: chosen})
+    queryset = public.order_by(*order).values_list("pk", flat=True)
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        page = paginator.page(_page_number(request))
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404 from error
+    ctx = site_context(request)
+    return TemplateResponse(
+        request,
+        "archive/browse.html",
+        {
+            "kind": kind,
+            "kind_plural": labels.plural(kind),
+            "records": _load(ctx, kind, list(page.object_list)),
+            "page": page,
+            "facet_field": FACETS.get(kind),
+            "facets": facets,
+            "chosen": chosen,
+        },
+    )
+
+
+def _span(earliest: str | None, latest: str | None, year: int) -> dict | None:
+    """Where a date range falls within its first year, in per cent: uncertain and
+    long dates are drawn as ranges, not points."""
+    if not earliest:
+        return None
+    start = datetime.date.fromisoformat(earliest)
+    end = datetime.date.fromisoformat(latest) if latest else start
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    days = (last - first).days + 1
+    left = (max(start, first) - first).days / days * 100
+    right = ((min(end, last) - first).days + 1) / days * 100
+    return {
+        "left": round(left, 2),
+        "width": round(max(right - left, 0.8), 2),
+        "continues": end > last,
+        "is_range": end > start,
+    }
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    """Every public event by date, grouped by year."""
+    ctx = site_context(request)
+    ids = list(
+        m.Event.objects.public()
+        .exclude(date_earliest=None)
+        .order_by("date_earliest", "date_latest", "pk")
+        .values_list("pk", flat=True)
+    )
+    years: dict[int, list[dict]] = {}
+    for event in _load(ctx, "event", ids):
+        date = event["date"]
+        year = int(date["earliest"][:4])
+        event["span"] = _span(date["earliest"], date["latest"], year)
+        years.setdefault(year, []).append(event)
+    return TemplateResponse(
+        request, "archive/timeline.html", {"years": sorted(years.items())}
+    )
+
+
+def places_map(request: HttpRequest) -> HttpResponse:
+    """Every public place with coordinates on a map, and as a list."""
+    ctx = site_context(request)
+    ids = list(
+        m.Place.objects.public()
+        .exclude(latitude=None)
+        .order_by("name_en", "pk")
+        .values_list("pk", flat=True)
+    )
+    places = _load(ctx, "place", ids)
+    belgium = [
+        p for p in places if maps.inside(maps.BELGIUM, p["longitude"], p["latitude"])
+    ]
+    return TemplateResponse(
+        request,
+        "archive/places_map.html",
+        {
+            "places": places,
+            "belgium_map": maps.draw(belgium),
+            # Europe only for places beyond Belgium (camps, Jerusalem...).
+            "europe_map": (
+                maps.draw(places, view=maps.EUROPE)
+                if len(belgium) < len(places)
+                else None
+            ),
+        },
+    )

@@ -1,0 +1,224 @@
+"""The public pages: every kind's page shows its relations in the page's language,
+errors answer in the site's design, costs stay fixed, headers stay on."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from archive import kinds
+from archive import models as m
+from archive.site import labels
+from tests import factories as f
+from tests.api.builders import full_archive
+
+pytestmark = pytest.mark.django_db
+
+
+def url_in(record, code: str) -> str:
+    with translation.override(code):
+        return record.get_absolute_url()
+
+
+@pytest.fixture
+def archive():
+    return full_archive()
+
+
+def test_every_kind_has_a_page_with_its_sources_in_every_language(client, archive):
+    """Each record page answers 200 in the four languages and lists its sources."""
+    for record in archive.records():
+        for code in kinds.language_codes():
+            response = client.get(url_in(record, code))
+            assert response.status_code == 200, (record, code)
+            body = response.content.decode()
+            assert f'<html lang="{code}">' in body
+            assert 'type="application/ld+json"' in body
+            assert (
+                'rel="alternate" type="application/json" href="http://testserver/api/v1/'
+                in body
+            )
+
+
+def test_every_kind_has_a_site_label():
+    assert set(labels.KIND_LABELS) >= {kind.name for kind in kinds.KINDS}
+
+
+def test_recognition_page_shows_file_rescuers_rescued_places(client, archive):
+    body = client.get(url_in(archive.recognition, "en")).content.decode()
+    recognition = archive.recognition
+    assert recognition.file_number in body
+    for rescuer in recognition.rescuers.all():
+        assert (rescuer.name_as_listed or rescuer.person.family_name) in body
+    assert "People rescued" in body and "Rescuers" in body
+
+
+def test_french_page_has_french_headings_and_dates_in_words(client, archive):
+    """No English heading on a French page; EDTF dates are words."""
+    body = client.get(url_in(archive.person, "fr")).content.decode()
+    headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", body, re.S)
+    assert "Sources" in " ".join(headings)
+    for english in (
+        "Records that name this person",
+        "About this record",
+        "Memberships",
+    ):
+        assert english not in body
+    assert "2 janvier 1900" in body  # birth_edtf 1900-01-02
+    assert "vers 1980" in body  # death_edtf 1980~
+
+
+def test_untranslated_content_is_marked_with_its_language(client, archive):
+    """A French page showing English text marks it lang="en" with a visible note."""
+    body = client.get(url_in(archive.organisation, "fr")).content.decode()
+    assert '<div lang="en"><p>A committee.</p></div>' in body
+    assert "Pas encore traduit ; affiché en anglais." in body
+
+
+def test_language_switcher_stays_on_the_record(client, archive):
+    body = client.get(url_in(archive.event, "fr")).content.decode()
+    for code in ("en", "nl", "de"):
+        assert f'href="{url_in(archive.event, code)}" hreflang="{code}"' in body
+
+
+def test_unprefixed_address_redirects_and_unknown_prefix_is_404(client, archive):
+    path = url_in(archive.event, "en").removeprefix("/en")
+    assert client.get(path).status_code == 302
+    response = client.get("/es" + path)
+    assert response.status_code == 404
+    assert "This page does not exist" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["?page=0", "?page=abc", "?page=999999", "?page=99999999999"]
+)
+def test_bad_page_numbers_answer_404_not_500(client, archive, query):
+    assert client.get(f"/en/people/{query}").status_code == 404
+
+
+def test_withdrawn_once_public_record_answers_410_in_the_page_language(client, archive):
+    event = archive.event
+    event.status = m.Status.WITHDRAWN
+    event.save()
+    response = client.get(url_in(event, "fr"))
+    assert response.status_code == 410
+    assert "Cette fiche a été retirée" in response.content.decode()
+
+
+def test_pages_keep_the_security_headers(client, archive):
+    for url in ("/en/", url_in(archive.image, "en"), "/en/search/?q=test", "/en/x/"):
+        response = client.get(url)
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Referrer-Policy"] == "same-origin"
+        policy = response["Content-Security-Policy"]
+        script = re.search(r"script-src ([^;]*)", policy).group(1)
+        assert "unsafe-inline" not in script
+
+
+def test_json_ld_describes_the_image_with_licence_and_credit(client, archive):
+    body = client.get(url_in(archive.image, "en")).content.decode()
+    data = json.loads(re.search(r'ld\+json">(.*?)</script>', body, re.S).group(1))
+    assert data["@type"] == "ImageObject"
+    assert data["license"] == archive.image.rights_uri
+    assert data["creditText"]
+
+
+def test_figure_page_shows_every_source_value_side_by_side(client):
+    source_a, source_b = (
+        f.make_source(title="Source A"),
+        f.make_source(title="Source B"),
+    )
+    first = f.published(f.make_figure(measure="deported", value=25124))
+    second = f.published(f.make_figure(measure="deported", value=25843))
+    f.cite(first, source_a)
+    f.cite(second, source_b)
+    body = client.get(url_in(first, "fr")).content.decode()
+    assert "25\u00a0124" in body
+    assert "Source A" in body and "Source B" in body
+    assert "25\u00a0843" in body
+
+
+def test_source_page_cites_in_three_styles_and_offers_csl_json(client, archive):
+    body = client.get(url_in(archive.source, "en")).content.decode()
+    for style in ("Chicago", "APA", "MLA"):
+        assert f"<h3>{style}</h3>" in body
+    assert "/csl/" in body and "Le Soir" in body
+
+
+def test_sitemap_lists_public_pages_with_hreflang_alternates(client, archive):
+    body = client.get("/sitemap.xml").content.decode()
+    assert url_in(archive.person, "fr") in body
+    assert 'hreflang="de"' in body
+
+
+def test_feed_and_robots(client, archive):
+    assert client.get("/en/feed/")["Content-Type"].startswith("application/atom+xml")
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_recognition_page_query_count_does_not_grow_with_rescuers(client):
+    """Pinned: 1 rescuer or 8 rescuers, one more citation: the same queries."""
+    small = f.published(f.make_recognition(rescuers=1))
+    big = f.published(f.make_recognition(rescuers=8))
+    for rescuer in big.rescuers.all():
+        f.published(rescuer.person)
+    for record in (small, big):
+        f.cite(record)
+    client.get(url_in(small, "en"))  # warm the compiled queries
+    assert _count(client, url_in(small, "en")) == _count(client, url_in(big, "en"))
+
+
+#: Queries per page for a record with every relation filled in (full_archive). The
+#: exhibition loads each kind of item it holds once: bounded by the kinds, not by
+#: the number of items.
+PINNED = {"person": 14, "place": 16, "recognition": 7, "exhibition": 55, "source": 5}
+
+
+@pytest.mark.parametrize("kind", sorted(PINNED))
+def test_page_query_counts_are_pinned(client, archive, kind):
+    """Each page's queries are a fixed number (compiled queries warmed first)."""
+    record = getattr(archive, kind)
+    client.get(url_in(record, "en"))
+    assert _count(client, url_in(record, "en")) == PINNED[kind]
+
+
+def test_list_pages_query_counts_do_not_grow_with_records(client):
+    for _ in range(3):
+        f.published(f.make_person())
+    client.get("/en/people/")
+    few = _count(client, "/en/people/")
+    for _ in range(10):
+        f.published(f.make_person())
+    assert _count(client, "/en/people/") == few
+    f.published(f.make_event())
+    client.get("/en/timeline/")
+    events = _count(client, "/en/timeline/")
+    f.published(f.make_event())
+    assert _count(client, "/en/timeline/") == events
+
+
+def test_browse_filter_counts_public_records_and_rejects_unknown_input(client):
+    """The facet counts public records only; an unknown value is a 404 and an
+    unknown parameter a 400, never a 500."""
+    f.published(f.make_event(kind=m.EventKind.ATTACK))
+    f.make_event(kind=m.EventKind.ATTACK, title="Draft attack")
+    body = client.get("/en/events/").content.decode()
+    assert "(1)" in body
+    response = client.get(f"/en/events/?kind={m.EventKind.ATTACK}")
+    assert response.status_code == 200
+    assert "Draft attack" not in response.content.decode()
+    assert client.get("/en/events/?kind=nonsense").status_code == 404
+    assert client.get("/en/events/?colour=red").status_code == 400
