@@ -145,18 +145,5 @@ BY_NAME: dict[str, RecordKind] = {kind.name: kind for kind in KINDS}
 BY_MODEL: dict[type[Publishable], RecordKind] = {kind.model: kind for kind in KINDS}
 #: Every concrete Publishable model, in the order of KINDS.
 PUBLISHABLE_MODELS: tuple[type[Publishable], ...] = tuple(kind.model for kind in KINDS)
-#: Search results come grouped by kind in this order (exhibitions first).
-SEARCH_ORDER: tuple[str, ...] = (
-    "exhibition",
-    "recognition",
-    "person",
-    "testimony",
-    "event",
-    "organisation",
-    "place",
-    "image",
-    "source",
-    "figure",
-)
 #: Parts of records that exhibition items may also point at (model names).
 EXHIBITABLE_PARTS: tuple[str, ...] = ("testimonysegment",)
