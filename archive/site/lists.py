@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 
 from archive import kinds
 from archive import models as m
-from archive.api.presenters import PRESENTERS
+from archive.api.presenters import PRESENTERS, load_refs
 from archive.site import labels, maps
 from archive.site.pages import site_context
 
@@ -23,6 +23,15 @@ PAGE_SIZE = 24
 ORDER: dict[str, tuple[Any, ...]] = {
     "event": (F("date_earliest").asc(nulls_last=True), "pk"),
     "figure": ("measure", F("date_earliest").asc(nulls_last=True), "pk"),
+}
+
+#: The field a kind's browse list can be narrowed by (its facet), by kind.
+FACETS: dict[str, str] = {
+    "event": "kind",
+    "place": "kind",
+    "organisation": "kind",
+    "source": "kind",
+    "testimony": "kind",
 }
 
 
@@ -68,17 +77,24 @@ def home(request: HttpRequest) -> HttpResponse:
     grouped: dict[str, list[dict]] = {}
     for figure in figures:
         grouped.setdefault(figure["measure"], []).append(figure)
+    # References only (title and address, one query a kind): the home page lists
+    # them, and loading whole records would cost every one of their relations.
     recent = []
     for kind in ("recognition", "testimony", "person", "image", "event"):
         model = kinds.BY_NAME[kind].model
-        ids = list(
+        rows = list(
             model._default_manager.public()
             .exclude(published_at=None)
             .order_by("-published_at", "pk")
-            .values_list("pk", flat=True)[:4]
+            .values_list("pk", "published_at")[:4]
         )
-        recent += _load(ctx, kind, ids)
-    recent.sort(key=lambda r: r.get("published_at") or "", reverse=True)
+        refs = load_refs(ctx, kind, [pk for pk, _at in rows])
+        recent += [
+            {**refs[pk], "published_at": at.isoformat()}
+            for pk, at in rows
+            if pk in refs
+        ]
+    recent.sort(key=lambda r: r["published_at"], reverse=True)
     return TemplateResponse(
         request,
         "archive/home.html",
@@ -91,13 +107,32 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def browse(request: HttpRequest, kind: str) -> HttpResponse:
-    """One page of the public records of a kind, in a stable order."""
+    """One page of the public records of a kind, in a stable order, optionally
+    narrowed to one value of the kind's facet (with a count per value)."""
     entry = kinds.BY_NAME[kind]
     model = entry.model
+    allowed = {"page", *([FACETS[kind]] if kind in FACETS else [])}
+    if set(request.GET) - allowed:
+        return TemplateResponse(request, "400.html", {}, status=400)
     order = ORDER.get(kind, (F(entry.search_sort).asc(nulls_last=True), "pk"))
-    queryset = (
-        model._default_manager.public().order_by(*order).values_list("pk", flat=True)
-    )
+    public = model._default_manager.public()
+    facets: list[tuple[str, str, int]] = []
+    chosen = None
+    if kind in FACETS:
+        field = FACETS[kind]
+        choices = dict(model._meta.get_field(field).choices)
+        facets = [
+            (value, choices.get(value, value), n)
+            for value, n in public.values_list(field)
+            .annotate(n=Count("pk"))
+            .order_by(field)
+        ]
+        chosen = request.GET.get(field)
+        if chosen is not None:
+            if chosen not in choices:
+                raise Http404
+            public = public.filter(**{field: chosen})
+    queryset = public.order_by(*order).values_list("pk", flat=True)
     paginator = Paginator(queryset, PAGE_SIZE)
     try:
         page = paginator.page(_page_number(request))
@@ -112,6 +147,9 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
             "kind_plural": labels.plural(kind),
             "records": _load(ctx, kind, list(page.object_list)),
             "page": page,
+            "facet_field": FACETS.get(kind),
+            "facets": facets,
+            "chosen": chosen,
         },
     )
 

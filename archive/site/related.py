@@ -32,7 +32,6 @@ def refs(ctx: ApiContext, kind: str, condition: Q) -> list[dict[str, Any]]:
         .filter(ctx.audience.visible_q(model))
         .order_by()
         .values_list("pk", flat=True)
-        .distinct()
     )
     found = load_refs(ctx, kind, ids)
     return sorted(found.values(), key=lambda ref: _sort_key(ref["title"]))
@@ -44,8 +43,15 @@ def _sort_key(title: Any) -> str:
     return (title or "").casefold()
 
 
+def _ids(model, field: str, **condition) -> Q:
+    """`pk__in` a subquery of a link table: each relation uses its own index
+    (an OR across joins would scan the whole table of the kind)."""
+    return Q(pk__in=model.objects.filter(**condition).values(field))
+
+
 def person(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
     """Every record that names the person."""
+    segment_people = m.TestimonySegment.people.through
     return {
         "named_in": [
             (
@@ -53,7 +59,8 @@ def person(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
                 refs(
                     ctx,
                     "recognition",
-                    Q(rescuers__person=pk) | Q(rescued__person=pk),
+                    _ids(m.Rescuer, "recognition_id", person=pk)
+                    | _ids(m.RescuedPerson, "recognition_id", person=pk),
                 ),
             ),
             (
@@ -61,25 +68,70 @@ def person(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
                 refs(
                     ctx,
                     "testimony",
-                    Q(witness=pk) | Q(participants__person=pk) | Q(segments__people=pk),
+                    Q(witness=pk)
+                    | _ids(m.TestimonyParticipant, "testimony_id", person=pk)
+                    | _ids(
+                        segment_people,
+                        "testimonysegment__testimony_id",
+                        person_id=pk,
+                    ),
                 ),
             ),
-            ("event", refs(ctx, "event", Q(participants__person=pk))),
-            ("image", refs(ctx, "image", Q(depicted_people=pk))),
+            (
+                "event",
+                refs(ctx, "event", _ids(m.EventParticipant, "event_id", person=pk)),
+            ),
+            (
+                "image",
+                refs(
+                    ctx,
+                    "image",
+                    _ids(m.Image.depicted_people.through, "image_id", person_id=pk),
+                ),
+            ),
         ]
     }
 
 
 def place(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
     """Everything that happened or was recorded at the place, and its map."""
-    events = refs(ctx, "event", Q(places=pk))
+    segment_places = m.TestimonySegment.places.through
     return {
         "named_in": [
-            ("event", events),
-            ("recognition", refs(ctx, "recognition", Q(places=pk))),
-            ("testimony", refs(ctx, "testimony", Q(place=pk) | Q(segments__places=pk))),
+            (
+                "event",
+                refs(
+                    ctx, "event", _ids(m.Event.places.through, "event_id", place_id=pk)
+                ),
+            ),
+            (
+                "recognition",
+                refs(
+                    ctx,
+                    "recognition",
+                    _ids(m.Recognition.places.through, "recognition_id", place_id=pk),
+                ),
+            ),
+            (
+                "testimony",
+                refs(
+                    ctx,
+                    "testimony",
+                    Q(place=pk)
+                    | _ids(
+                        segment_places, "testimonysegment__testimony_id", place_id=pk
+                    ),
+                ),
+            ),
             ("person", refs(ctx, "person", Q(birth_place=pk) | Q(death_place=pk))),
-            ("image", refs(ctx, "image", Q(depicted_places=pk))),
+            (
+                "image",
+                refs(
+                    ctx,
+                    "image",
+                    _ids(m.Image.depicted_places.through, "image_id", place_id=pk),
+                ),
+            ),
             ("place", refs(ctx, "place", Q(parent=pk))),
             ("figure", refs(ctx, "figure", Q(scope_place=pk))),
         ],
@@ -90,7 +142,12 @@ def place(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
 def organisation(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
     return {
         "named_in": [
-            ("event", refs(ctx, "event", Q(participants__organisation=pk))),
+            (
+                "event",
+                refs(
+                    ctx, "event", _ids(m.EventParticipant, "event_id", organisation=pk)
+                ),
+            ),
         ]
     }
 

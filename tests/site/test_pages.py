@@ -208,3 +208,17 @@ def test_list_pages_query_counts_do_not_grow_with_records(client):
     events = _count(client, "/en/timeline/")
     f.published(f.make_event())
     assert _count(client, "/en/timeline/") == events
+
+
+def test_browse_filter_counts_public_records_and_rejects_unknown_input(client):
+    """The facet counts public records only; an unknown value is a 404 and an
+    unknown parameter a 400, never a 500."""
+    f.published(f.make_event(kind=m.EventKind.ATTACK))
+    f.make_event(kind=m.EventKind.ATTACK, title="Draft attack")
+    body = client.get("/en/events/").content.decode()
+    assert "(1)" in body
+    response = client.get(f"/en/events/?kind={m.EventKind.ATTACK}")
+    assert response.status_code == 200
+    assert "Draft attack" not in response.content.decode()
+    assert client.get("/en/events/?kind=nonsense").status_code == 404
+    assert client.get("/en/events/?colour=red").status_code == 400
