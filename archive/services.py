@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from archive import effects, workflow
 from archive.models import Publishable, Status
@@ -29,17 +30,39 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     permission: str  # "add" (any curator), "review" or "publish"
+    # The step as a verb in curators' messages ("cannot publish a record that
+    # is draft"), translated; `name` stays an untranslated code for the history.
+    verb: str
 
 
-SUBMIT = Transition("submit", (Status.DRAFT,), Status.REVIEW, "change")
-RETURN_TO_DRAFT = Transition("return", (Status.REVIEW,), Status.DRAFT, "review")
+SUBMIT = Transition(
+    "submit",
+    (Status.DRAFT,),
+    Status.REVIEW,
+    "change",
+    pgettext_lazy("workflow step", "submit"),
+)
+RETURN_TO_DRAFT = Transition(
+    "return",
+    (Status.REVIEW,),
+    Status.DRAFT,
+    "review",
+    pgettext_lazy("workflow step", "return"),
+)
 PUBLISH = Transition(
     "publish",
     (Status.DRAFT, Status.REVIEW, Status.WITHDRAWN),
     Status.PUBLISHED,
     "publish",
+    pgettext_lazy("workflow step", "publish"),
 )
-WITHDRAW = Transition("withdraw", (Status.PUBLISHED,), Status.WITHDRAWN, "publish")
+WITHDRAW = Transition(
+    "withdraw",
+    (Status.PUBLISHED,),
+    Status.WITHDRAWN,
+    "publish",
+    pgettext_lazy("workflow step", "withdraw"),
+)
 
 
 def user_may(
@@ -64,21 +87,21 @@ def record_transition(
     if not user_may(acting_user, transition, record):
         raise WorkflowError(
             _("%(record)s: you do not have permission to %(action)s it.")
-            % {"record": label, "action": transition.name}
+            % {"record": label, "action": transition.verb}
         )
     with transaction.atomic():
         locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
         if not user_may(acting_user, transition, locked):
             raise WorkflowError(
                 _("%(record)s: you do not have permission to %(action)s it.")
-                % {"record": label, "action": transition.name}
+                % {"record": label, "action": transition.verb}
             )
         if locked.status not in transition.sources:
             raise WorkflowError(
                 _("%(record)s: cannot %(action)s a record that is %(status)s.")
                 % {
                     "record": label,
-                    "action": transition.name,
+                    "action": transition.verb,
                     "status": locked.get_status_display().lower(),
                 }
             )
