@@ -277,15 +277,22 @@ def completeness(
     ]
 
 
-def translation_queue(code: str) -> list[dict[str, Any]]:
+def all_completeness() -> list[dict[str, Any]]:
+    """`completeness()` of every kind's translated fields (one query per kind)."""
+    return [{**row, "kind": kind} for kind in KINDS for row in completeness(kind.model)]
+
+
+def translation_queue(
+    code: str, rows: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """What `code` lacks, per kind and field, over published records: the biggest
-    gaps first (the translators' queue)."""
-    rows = []
-    for kind in KINDS:
-        for row in completeness(kind.model):
-            gap = row["with_text"] - row["filled"][code]
-            if gap > 0:
-                rows.append({**row, "kind": kind, "missing": gap})
+    gaps first (the translators' queue). `rows` from `all_completeness()`."""
+    found = []
+    for row in rows if rows is not None else all_completeness():
+        gap = row["with_text"] - row["filled"][code]
+        if gap > 0:
+            found.append({**row, "missing": gap})
+    rows = found
     rows.sort(key=lambda row: (-row["missing"], row["kind"].name, row["field"]))
     return rows
 
