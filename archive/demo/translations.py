@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archive import provenance
+from archive import facts, provenance
 from archive.demo.schema import RECORD_TYPES, DemoArchiveError
 from archive.kinds import language_codes
 
@@ -156,3 +156,52 @@ def _merge_one(record_type, record, field, text, file, where) -> None:
         )
     texts[file.language] = text.strip()
     record[json_key] = texts
+
+
+def fact_problems(document: dict[str, Any], files: list[TranslationFile]) -> list[str]:
+    """Every translation in `files` whose numbers or people's names differ from its
+    original in `document` (the demo as read, before `merge_translations`), one
+    line each naming the file, record, field and difference."""
+    types = {record_type.key: record_type for record_type in RECORD_TYPES}
+    names = demo_person_names(document)
+    problems = []
+    for file in files:
+        for key, by_slug in file.records.items():
+            record_type = types.get(key)
+            records = {r.get("slug"): r for r in document.get(key, [])}
+            for slug, fields in by_slug.items():
+                record = records.get(slug) or {}
+                for field, text in fields.items():
+                    if field.startswith("_") or record_type is None:
+                        continue
+                    json_key = next(
+                        (k for k, v in record_type.renames.items() if v == field),
+                        field,
+                    )
+                    value = record.get(json_key)
+                    original = (
+                        value.get(file.source_language)
+                        if isinstance(value, dict)
+                        else value
+                    )
+                    found = facts.differences(original or "", text or "", names=names)
+                    problems += [
+                        f"{file.name}: {key} '{slug}' {field}: "
+                        + d.describe(
+                            provenance.language_name(file.source_language),
+                            provenance.language_name(file.language),
+                        )
+                        for d in found
+                    ]
+    return problems
+
+
+def demo_person_names(document: dict[str, Any]) -> list[str]:
+    """The demo's people's names, as `provenance.person_names` reads them from
+    the database: family names (or given names alone) and name variants."""
+    names = set()
+    for person in document.get("people", []):
+        names.add(person.get("family_name") or person.get("given_names") or "")
+        for variant in person.get("name_variants", []) or []:
+            names.add(variant.get("name") or "")
+    return sorted(name for name in names if len(name.strip()) > 2)
