@@ -166,9 +166,14 @@ class WorkflowAdmin(SimpleHistoryAdmin):
 
     def editable_fields(self, request, obj) -> list[str]:
         """Every field the full form would have (for read-only views of it)."""
+        return list(self.full_form(request, obj).base_fields)
+
+    def full_form(self, request, obj):
+        """The form a curator who may edit everything gets (every language's
+        column, as the fieldsets list them)."""
         request._archive_reading_form = True  # get_form asks get_readonly_fields
         try:
-            return list(self.get_form(request, obj, fields=None).base_fields)
+            return self.get_form(request, obj)
         finally:
             request._archive_reading_form = False
 

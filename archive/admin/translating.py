@@ -114,11 +114,7 @@ class TranslationAdminMixin:
     def _refuse_untranslated_changes(self, request, obj):
         """A Translator's POST that changes anything but translations: 403. One
         that changes nothing: back to the form, nothing written (no log entry)."""
-        request._archive_reading_form = True
-        try:
-            full = self.get_form(request, obj, fields=None)
-        finally:
-            request._archive_reading_form = False
+        full = self.full_form(request, obj)
         changed = set(full(request.POST, request.FILES, instance=obj).changed_data)
         allowed = set(provenance.translation_columns(obj))
         if changed - allowed:

@@ -218,9 +218,15 @@ def _two_versions(obj: models.Model) -> None:
     obj.save()
 
 
+def _translated_field(model: type[models.Model]) -> str:
+    """The field the matrix translates: an image's title in a language would need
+    alt text and a credit line in it too, so its caption."""
+    return "caption" if model is m.Image else tracked_fields(model)[0]
+
+
 def _with_unreviewed_translation(record: m.Publishable) -> None:
     """A French translation nobody reviewed yet, for the review action to mark."""
-    field = tracked_fields(type(record))[0]
+    field = _translated_field(type(record))
     setattr(record, f"{field}_fr", "Une traduction")
     record.translation_provenance = {
         field: {"original": "en", "fr": {"status": "translated", "by": "someone"}}
@@ -229,7 +235,7 @@ def _with_unreviewed_translation(record: m.Publishable) -> None:
 
 
 def _reviewed(record: m.Publishable | None) -> bool:
-    field = tracked_fields(type(record))[0]
+    field = _translated_field(type(record))
     notes = record.translation_provenance.get(field, {}).get("fr", {})
     return notes.get("status") == "reviewed"
 
@@ -495,7 +501,7 @@ class Matrix:
         cases += self.inline_cases(change_url, data, marker)
         if self.is_record:
             # A translation no one has written yet: Dutch, of the first field.
-            column = f"{tracked_fields(model)[0]}_nl"
+            column = f"{_translated_field(model)}_nl"
             assert column in data, f"{model.__name__}: no {column} on the form"
             cases.append(
                 Case(
