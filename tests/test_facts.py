@@ -56,3 +56,11 @@ def test_an_empty_translation_is_missing_not_a_distortion():
     """Completeness reports it; the facts check has nothing to compare."""
     assert differences("In 1942.", "") == []
     assert differences("In 1942.", "   ") == []
+
+
+def test_a_title_before_a_name_may_be_translated_but_not_the_name():
+    names = ["Father Bruno"]
+    original = "Father Bruno hid children."
+    assert differences(original, "Le père Bruno cacha des enfants.", names=names) == []
+    dropped = differences(original, "Le père cacha des enfants.", names=names)
+    assert [d.value for d in dropped] == ["Father Bruno"]
