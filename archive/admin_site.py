@@ -11,24 +11,18 @@ import datetime
 
 from django.contrib import admin
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from archive import admin_translations
+from archive.admin_translations import changelist_url as _changelist
 from archive.kinds import PUBLISHABLE_MODELS
 from archive.models import Image, Status
 
 ATTENTION_WINDOW_DAYS = 30
-
-
-def _changelist(model, query: str = "") -> str | None:
-    try:
-        url = reverse(
-            f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
-        )
-    except NoReverseMatch:
-        return None
-    return f"{url}?{query}" if query else url
+#: Every state but withdrawn, as a changelist filter (the counts exclude withdrawn).
+NOT_WITHDRAWN = ",".join(s for s in Status.values if s != Status.WITHDRAWN)
 
 
 def attention_items() -> list[dict]:
@@ -44,7 +38,7 @@ def attention_items() -> list[dict]:
                 {
                     "label": _("%(name)s awaiting review") % {"name": name},
                     "count": review,
-                    "url": _changelist(model, "status__exact=review"),
+                    "url": _changelist(model, status__exact=Status.REVIEW),
                 }
             )
         if model.requires_citation:
@@ -58,7 +52,9 @@ def attention_items() -> list[dict]:
                     {
                         "label": _("%(name)s without a citation") % {"name": name},
                         "count": uncited,
-                        "url": _changelist(model),
+                        "url": _changelist(
+                            model, status__in=NOT_WITHDRAWN, citations__isnull="True"
+                        ),
                     }
                 )
         lifting = model.objects.filter(
@@ -70,7 +66,12 @@ def attention_items() -> list[dict]:
                     "label": _("%(name)s whose embargo lifts within %(days)s days")
                     % {"name": name, "days": ATTENTION_WINDOW_DAYS},
                     "count": lifting,
-                    "url": _changelist(model),
+                    "url": _changelist(
+                        model,
+                        status__exact=Status.PUBLISHED,
+                        embargo_until__gte=today.isoformat(),
+                        embargo_until__lte=soon.isoformat(),
+                    ),
                 }
             )
     missing = Image.objects.exclude(status=Status.WITHDRAWN).filter(
@@ -81,16 +82,24 @@ def attention_items() -> list[dict]:
             {
                 "label": _("images missing alt text or a rights statement"),
                 "count": missing.count(),
-                "url": _changelist(Image),
+                "url": _changelist(Image, status__in=NOT_WITHDRAWN, needs="either"),
             }
         )
-    return rows
+    return rows + admin_translations.dashboard_rows()
 
 
 class ArchiveAdminSite(admin.AdminSite):
     site_header = _("Memorial archive")
     site_title = _("Memorial archive curation")
     index_title = _("Curation")
+
+    def get_urls(self):
+        report = path(
+            "translations/",
+            self.admin_view(admin_translations.translation_report),
+            name="archive_translations",
+        )
+        return [report, *super().get_urls()]
 
     def index(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "attention": attention_items()}

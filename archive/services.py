@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from archive import effects, workflow
+from archive import effects, facts, provenance, workflow
 from archive.models import Publishable, Status
 
 
@@ -158,3 +158,115 @@ def record_withdraw(
     return record_transition(
         record=record, transition=WITHDRAW, acting_user=acting_user
     )
+
+
+# Translations ----------------------------------------------------------------------
+
+
+class TranslationError(WorkflowError):
+    """A translation that may not be saved: not allowed, or it changes facts."""
+
+
+def translation_fact_problems(
+    *, record: Publishable, texts: dict[str, str], names: list[str] | None = None
+) -> dict[str, list[str]]:
+    """Per column of `texts`, how the translation differs in facts from the
+    field's original (`archive.facts`), in a curator's words; empty when none."""
+    names = provenance.person_names() if names is None else names
+    problems: dict[str, list[str]] = {}
+    for column, text in texts.items():
+        parts = provenance.split_column(record, column)
+        if parts is None:
+            continue
+        field, code = parts
+        original_code = provenance.original_language(
+            record.translation_provenance, field
+        )
+        if code == original_code:
+            continue
+        original = getattr(record, f"{field}_{original_code}", "") or ""
+        found = facts.differences(original, text or "", names=names)
+        if found:
+            problems[column] = [
+                difference.describe(
+                    provenance.language_name(original_code),
+                    provenance.language_name(code),
+                )
+                for difference in found
+            ]
+    return problems
+
+
+@transaction.atomic
+def record_translate(
+    *, record: Publishable, texts: dict[str, str], acting_user: AbstractBaseUser
+) -> Publishable:
+    """Write translations (`{"story_fr": "..."}`) of one record, in any state, and
+    note who translated them and when; nothing else of the record changes.
+
+    Refused (TranslationError, nothing written) when the user may not translate
+    the record, a column is not a translation (another field, or the field's
+    original language), or a translation changes a number or drops a name.
+    """
+    locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    label = locked.record_label()
+    if not workflow.may_translate(acting_user, locked):
+        raise TranslationError(
+            _("%(record)s: you do not have permission to translate it.")
+            % {"record": label}
+        )
+    allowed = set(provenance.translation_columns(locked))
+    refused = sorted(set(texts) - allowed)
+    if refused:
+        raise TranslationError(
+            _("%(record)s: %(fields)s is not a translation you may write.")
+            % {"record": label, "fields": ", ".join(refused)}
+        )
+    changed = {
+        column: (text or "").strip()
+        for column, text in texts.items()
+        if (text or "").strip() != (getattr(locked, column) or "").strip()
+    }
+    if not changed:
+        return locked
+    problems = translation_fact_problems(record=locked, texts=changed)
+    if problems:
+        raise TranslationError(
+            _("%(record)s: the translation changes facts: %(problems)s.")
+            % {
+                "record": label,
+                "problems": "; ".join(p for found in problems.values() for p in found),
+            }
+        )
+    today = timezone.localdate()
+    by = provenance.person_label(acting_user)
+    for column, text in changed.items():
+        setattr(locked, column, text or None)
+        provenance.note_translation(locked, column, by=by, on=today)
+    codes = sorted({column.rpartition("_")[2] for column in changed})
+    locked._change_reason = f"translation ({', '.join(codes)}) by {acting_user}"
+    locked._history_user = acting_user
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def record_review_translations(
+    *, record: Publishable, acting_user: AbstractBaseUser
+) -> list[str]:
+    """Mark the record's unreviewed translations reviewed by `acting_user`; the
+    columns marked (empty: nothing was written)."""
+    locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    if not workflow.may_review_translations(acting_user, locked):
+        raise TranslationError(
+            _("%(record)s: you do not have permission to review its translations.")
+            % {"record": locked.record_label()}
+        )
+    columns = provenance.note_reviewed(
+        locked, by=provenance.person_label(acting_user), on=timezone.localdate()
+    )
+    if columns:
+        locked._change_reason = f"translations reviewed by {acting_user}"
+        locked._history_user = acting_user
+        locked.save()
+    return columns

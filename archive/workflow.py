@@ -10,6 +10,16 @@ The rules, per record kind (model-specific permissions, see `archive.groups`):
 - *review* permission also lets them edit anyone's draft or record in review;
 - *publish* permission also lets them edit published and withdrawn records.
 
+Translations have a rule of their own (`may_translate`): a Translator (the
+*translate* permission) may write the translations of any record, in any state,
+published ones included, and nothing else; anyone who may edit a record may also
+edit its translations. A translation saved on a published record goes live at once:
+it passed the facts check (`archive.facts`, which refuses a translator's save that
+drops or changes a number or a name), it is marked "translated" with the
+translator's name and date, and it waits in the dashboard's "translations awaiting
+review" until someone with *review* permission marks it reviewed. History keeps
+every such change, and a curator who may edit the record can revert it.
+
 An exhibition's sections and items follow the exhibition's state: editing, adding or
 deleting one is editing the exhibition. Other models without a workflow (terms, API
 clients) need only Django's model permission.
@@ -92,6 +102,22 @@ def editable_q(user: User, model: type[Publishable]) -> Q:
     if _has(user, "review", model):
         return Q(status__in=[Status.DRAFT, Status.REVIEW])
     return Q(status=Status.DRAFT, created_by_id=user.pk)
+
+
+def may_translate(user: User, record: Publishable) -> bool:
+    """May `user` write this record's translations (see the module docstring)?"""
+    return _has(user, "translate", type(record)) or may_change(user, record)
+
+
+def translating_only(user: User, record: Publishable) -> bool:
+    """`user` may write this record's translations but nothing else of it."""
+    return _has(user, "translate", type(record)) and not may_change(user, record)
+
+
+def may_review_translations(user: User, record: Publishable) -> bool:
+    """Marking translations reviewed changes no text: review permission on the
+    model is enough, in any state (Editors review published translations too)."""
+    return _has(user, "review", type(record))
 
 
 def may_change(user: User, obj: models.Model) -> bool:

@@ -21,6 +21,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import services, workflow
+from archive.admin.translating import TranslationAdminMixin
 from archive.models import Citation, Publishable, Status
 from archive.preview import preview_url
 
@@ -58,6 +59,16 @@ class WorkflowAdmin(SimpleHistoryAdmin):
     revert_keeps: tuple[str, ...] = ()
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if self.may_edit(request, obj):
+            return True
+        # A Translator opens any record's form to write its translations only
+        # (PublishableAdmin limits the form to them).
+        return isinstance(obj, Publishable) and workflow.translating_only(
+            request.user, obj
+        )
+
+    def may_edit(self, request: HttpRequest, obj=None) -> bool:
+        """The whole record, not only its translations (reverts need this)."""
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or workflow.may_change(request.user, obj)
@@ -112,7 +123,7 @@ class WorkflowAdmin(SimpleHistoryAdmin):
         latest = history.filter(**{self.opts.pk.attname: current.pk}).latest()
         request._archive_revert_current = current
         if request.method == "POST":
-            if not self.has_change_permission(request, current):
+            if not self.may_edit(request, current):
                 raise PermissionDenied
             if request.POST.get("_current_version") != str(latest.history_id):
                 self.message_user(
@@ -135,7 +146,7 @@ class WorkflowAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None) -> bool:
         current = getattr(request, "_archive_revert_current", None)
-        if current is not None and not self.has_change_permission(request, current):
+        if current is not None and not self.may_edit(request, current):
             return True
         return super().revert_disabled(request, obj)
 
@@ -147,15 +158,24 @@ class WorkflowAdmin(SimpleHistoryAdmin):
         if (
             current is None
             or getattr(request, "_archive_reading_form", False)
-            or self.has_change_permission(request, current)
+            or self.may_edit(request, current)
         ):
             return fields
-        request._archive_reading_form = True  # get_form asks this method again
+        editable = self.editable_fields(request, obj)
+        return (*fields, *(name for name in editable if name not in fields))
+
+    def editable_fields(self, request, obj) -> list[str]:
+        """Every field the full form would have (for read-only views of it)."""
+        return list(self.full_form(request, obj).base_fields)
+
+    def full_form(self, request, obj):
+        """The form a curator who may edit everything gets (every language's
+        column, as the fieldsets list them)."""
+        request._archive_reading_form = True  # get_form asks get_readonly_fields
         try:
-            editable = list(self.get_form(request, obj, fields=None).base_fields)
+            return self.get_form(request, obj)
         finally:
             request._archive_reading_form = False
-        return (*fields, *(name for name in editable if name not in fields))
 
     def has_view_history_or_change_history_permission(self, request, obj=None):
         current = getattr(request, "_archive_revert_current", None)
@@ -185,7 +205,9 @@ class WorkflowAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class PublishableAdmin(WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin):
+class PublishableAdmin(
+    TranslationAdminMixin, WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin
+):
     """Base admin for Publishable models.
 
     Contributors edit their own drafts; editors (review permission) edit anyone's
@@ -193,7 +215,13 @@ class PublishableAdmin(WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin):
     Published and withdrawn records are never deleted: they are withdrawn.
     """
 
-    actions = ("submit_for_review", "return_to_draft", "publish", "withdraw")
+    actions = (
+        "submit_for_review",
+        "return_to_draft",
+        "publish",
+        "withdraw",
+        "review_translations",
+    )
     list_filter = ("status", "access", "is_synthetic")
     list_per_page = 50
     date_hierarchy = None
@@ -245,7 +273,7 @@ class PublishableAdmin(WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin):
         name, options = self.workflow_fieldset
         warning = tuple(f"content_warning_{code}" for code, _lang in settings.LANGUAGES)
         workflow = (*options["fields"][:3], *warning, *options["fields"][3:])
-        taken = {"status", "content_warning"}
+        taken = {"status", "content_warning", "translation_status"}
         for entry in workflow:
             taken.update(entry if isinstance(entry, tuple) else (entry,))
         own = []
@@ -253,10 +281,18 @@ class PublishableAdmin(WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin):
             fields = [field for field in opts["fields"] if field not in taken]
             if fields:
                 own.append((title, {**opts, "fields": fields}))
-        return [*own, (name, {**options, "fields": workflow})]
+        return [
+            *own,
+            self.translation_fieldset,
+            (name, {**options, "fields": workflow}),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "status")
+        return (
+            *super().get_readonly_fields(request, obj),
+            "status",
+            "translation_status",
+        )
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Publishable) -> str:
@@ -310,6 +346,7 @@ class PublishableAdmin(WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin):
             return actions
         if not self._perm(request, "review"):
             actions.pop("return_to_draft", None)
+            actions.pop("review_translations", None)
         if not self._perm(request, "publish"):
             actions.pop("publish", None)
             actions.pop("withdraw", None)

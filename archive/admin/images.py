@@ -8,6 +8,7 @@ link to the image that already holds it.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -18,12 +19,45 @@ from archive.forms import ImageAdminForm
 from archive.models import Image, Rendition
 
 
+class ImageNeedsFilter(admin.SimpleListFilter):
+    """What an image lacks for publication: the dashboard's filtered link."""
+
+    title = _("missing for publication")
+    parameter_name = "needs"
+    CONDITIONS = {
+        "alt_text": Q(alt_text_en__isnull=True) | Q(alt_text_en=""),
+        "rights": Q(rights_uri=""),
+    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("alt_text", _("alt text (English)")),
+            ("rights", _("rights statement")),
+            ("either", _("alt text or rights statement")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "either":
+            return queryset.filter(
+                self.CONDITIONS["alt_text"] | self.CONDITIONS["rights"]
+            )
+        if value in self.CONDITIONS:
+            return queryset.filter(self.CONDITIONS[value])
+        return None
+
+
 @admin.register(Image)
 class ImageAdmin(PublishableAdmin):
     form = ImageAdminForm
     list_display = ("thumbnail", "title", "rights_uri", "dimensions")
     list_display_links = ("thumbnail", "title")
-    list_filter = ("rights_uri", "permission_status", *PublishableAdmin.list_filter)
+    list_filter = (
+        ImageNeedsFilter,
+        "rights_uri",
+        "permission_status",
+        *PublishableAdmin.list_filter,
+    )
     search_fields = ("title", "title_en", "creator", "credit_line", "sha256")
     autocomplete_fields = ("depicted_people", "depicted_places", "depicted_events")
     readonly_fields = (

@@ -31,6 +31,7 @@ from archive.demo.schema import (
     validation_messages,
 )
 from archive.demo.steps import ChildSteps
+from archive.demo.translations import merge_translations, read_translations
 from archive.kinds import language_codes
 from archive.translation import TRANSLATED_FIELDS
 
@@ -44,7 +45,10 @@ def load_demo_archive(
     """
     folder = Path(path) if path is not None else default_path()
     document = read_archive(folder)
-    loader = Loader(document, folder=folder, acting_user=acting_user)
+    translated = merge_translations(document, read_translations(folder))
+    loader = Loader(
+        document, folder=folder, acting_user=acting_user, provenance=translated
+    )
     with transaction.atomic():
         return loader.run()
 
@@ -58,8 +62,11 @@ class Loader(ChildSteps):
         *,
         folder: Path,
         acting_user: AbstractBaseUser | None,
+        provenance: dict[tuple[str, str], dict[str, Any]] | None = None,
     ) -> None:
         self.document = document
+        #: Translation provenance per (list key, slug), from translations/*.json.
+        self.provenance = provenance or {}
         self.folder = folder
         self.acting_user = acting_user
         self.languages = list(language_codes())
@@ -268,6 +275,9 @@ class Loader(ChildSteps):
             values[f"{key}_id"] = (
                 self.lookup(target, slug_ref, where).pk if slug_ref else None
             )
+        values["translation_provenance"] = self.provenance.get(
+            (record_type.key, slug), {}
+        )
         access = record.get("access", m.Access.PUBLIC)
         if access not in m.Access.values:
             raise self.fail(where, f"unknown access '{access}'.")

@@ -213,6 +213,17 @@ class Publishable(models.Model):
         editable=False,
         help_text=_("When authorised exhibition apps could first see the record."),
     )
+    translation_provenance = models.JSONField(
+        _("translation provenance"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Per translated field: which language is the original and, for each "
+            "other language, who translated it, when, and who reviewed it. Kept by "
+            "the archive when a translation is saved; see archive/provenance.py."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     created_by = models.ForeignKey(
@@ -334,6 +345,10 @@ def workflow_permissions(model_name: str) -> list[tuple[str, str]]:
     return [
         (f"review_{model_name}", f"Can review and edit others' {model_name} records"),
         (f"publish_{model_name}", f"Can publish and withdraw {model_name} records"),
+        (
+            f"translate_{model_name}",
+            f"Can translate {model_name} records in any state (translations only)",
+        ),
     ]
 
 

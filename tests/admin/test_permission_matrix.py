@@ -38,11 +38,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from archive import models as m
 from archive.groups import group_permissions
 from archive.kinds import PUBLISHABLE_MODELS
+from archive.provenance import tracked_fields
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-GROUPS = ("Contributor", "Editor", "Publisher", "no permissions")
+GROUPS = ("Contributor", "Editor", "Publisher", "Translator", "no permissions")
 STATES = ("own draft", "others' draft", "in review", "published", "withdrawn")
 DRAFTS = ("own draft", "others' draft")
 UNSHOWN = (*DRAFTS, "in review")
@@ -64,8 +65,14 @@ def may_edit(group: str, state: str) -> bool:
 def record_rule(group: str, state: str, path: str) -> bool:
     if path in ("change", "revert", "inline delete"):
         return may_edit(group, state)
+    if path == "translate":
+        # Translators write translations of any record, in any state; the others
+        # as they may edit the record.
+        return group == "Translator" or may_edit(group, state)
+    if path == "review_translations":
+        return group in ("Editor", "Publisher")
     if path == "add":
-        return group != "no permissions"
+        return group not in ("no permissions", "Translator")
     if path in ("delete", "delete_selected"):
         return group == "Publisher" and state in UNSHOWN
     if path == "submit_for_review":
@@ -209,6 +216,28 @@ def _two_versions(obj: models.Model) -> None:
     obj.save()
     setattr(obj, name, "Version two")
     obj.save()
+
+
+def _translated_field(model: type[models.Model]) -> str:
+    """The field the matrix translates: an image's title in a language would need
+    alt text and a credit line in it too, so its caption."""
+    return "caption" if model is m.Image else tracked_fields(model)[0]
+
+
+def _with_unreviewed_translation(record: m.Publishable) -> None:
+    """A French translation nobody reviewed yet, for the review action to mark."""
+    field = _translated_field(type(record))
+    setattr(record, f"{field}_fr", "Une traduction")
+    record.translation_provenance = {
+        field: {"original": "en", "fr": {"status": "translated", "by": "someone"}}
+    }
+    record.save()
+
+
+def _reviewed(record: m.Publishable | None) -> bool:
+    field = _translated_field(type(record))
+    notes = record.translation_provenance.get(field, {}).get("fr", {})
+    return notes.get("status") == "reviewed"
 
 
 def _model_marker(model: type[models.Model]) -> str:
@@ -391,6 +420,7 @@ class Matrix:
             record = RECORD_RECIPES[self.model]()
             assert record.publication_problems() == [], record.publication_problems()
             _two_versions(record)
+            _with_unreviewed_translation(record)
             _put_in_state(record, state, self.author)
             return record, record
         if self.is_part:
@@ -469,6 +499,17 @@ class Matrix:
             ),
         ]
         cases += self.inline_cases(change_url, data, marker)
+        if self.is_record:
+            # A translation no one has written yet: Dutch, of the first field.
+            column = f"{_translated_field(model)}_nl"
+            assert column in data, f"{model.__name__}: no {column} on the form"
+            cases.append(
+                Case(
+                    "translate",
+                    lambda c: c.post(change_url, {**data, column: "Vertaald"}),
+                    lambda: getattr(refetch(), column) == "Vertaald",
+                )
+            )
         if isinstance(self.model_admin, SimpleHistoryAdmin):
             version = model.history.filter(
                 **{
@@ -506,6 +547,8 @@ class Matrix:
                 effect = lambda: refetch() is None  # noqa: E731
             elif name in targets:
                 effect = lambda t=targets[name]: status_now() == t  # noqa: E731
+            elif name == "review_translations":
+                effect = lambda: _reviewed(refetch())  # noqa: E731
             elif name == "rotate_key":
                 old = obj.key_hash
                 effect = lambda old=old: refetch().key_hash != old  # noqa: E731

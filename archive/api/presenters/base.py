@@ -28,6 +28,7 @@ from archive.api.presenters.common import citations
 from archive.api.presenters.members import Const, Expr, Translated, Value
 from archive.api.presenters.refs import REF_COLUMNS, Title, add_title, make_ref
 from archive.api.presenters.shapes import Batch, Compiler, Member, Row, Shape
+from archive.api.presenters.translations import Translations
 from archive.api.presenters.values import iso, uuid_text
 
 #: Record kind -> its presenter, as presenters register.
@@ -129,6 +130,7 @@ def record_head(kind: str, title: Title) -> tuple[Member, ...]:
             "content_warning",
             help_text="Show this before the record when it is not null.",
         ),
+        Translations(kinds.BY_NAME[kind].model),
     )
 
 
