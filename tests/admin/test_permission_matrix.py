@@ -36,13 +36,14 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import models as m
-from archive.groups import group_permissions
+from archive.groups import MANAGER_PERMISSIONS, group_permissions
 from archive.kinds import PUBLISHABLE_MODELS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-GROUPS = ("Contributor", "Editor", "Publisher", "no permissions")
+GROUPS = ("Contributor", "Editor", "Publisher", "Archive manager", "no permissions")
+CURATORS = ("Contributor", "Editor", "Publisher")
 STATES = ("own draft", "others' draft", "in review", "published", "withdrawn")
 DRAFTS = ("own draft", "others' draft")
 UNSHOWN = (*DRAFTS, "in review")
@@ -65,7 +66,7 @@ def record_rule(group: str, state: str, path: str) -> bool:
     if path in ("change", "revert", "inline delete"):
         return may_edit(group, state)
     if path == "add":
-        return group != "no permissions"
+        return group in CURATORS
     if path in ("delete", "delete_selected"):
         return group == "Publisher" and state in UNSHOWN
     if path == "submit_for_review":
@@ -98,6 +99,8 @@ def plain_rule(model: type[models.Model]) -> Callable[[str, str, str], bool]:
     """Models without a workflow: the group's model permissions decide."""
     name = model._meta.model_name
     grants = group_permissions() if model._meta.app_label == "archive" else {}
+    if model is get_user_model():
+        grants = {"Archive manager": [p.split(".")[1] for p in MANAGER_PERMISSIONS]}
 
     def rule(group: str, state: str, path: str) -> bool:
         codenames = grants.get(group, [])
@@ -174,6 +177,7 @@ MARKER_FIELDS = (
     "name_en",
     "label_en",
     "family_name",
+    "first_name",
     "title",
     "name",
     "label",
@@ -460,13 +464,7 @@ class Matrix:
                 lambda c: c.post(_url(model, "delete", pk), {"post": "yes"}),
                 lambda: refetch() is None,
             ),
-            Case(
-                "add",
-                lambda c: c.post(_url(model, "add"), self.add_data(data, marker)),
-                lambda: model._base_manager.filter(
-                    **{marker.removesuffix("_en"): "Added by a POST"}
-                ).exists(),
-            ),
+            self.add_case(data, marker),
         ]
         cases += self.inline_cases(change_url, data, marker)
         if isinstance(self.model_admin, SimpleHistoryAdmin):
@@ -519,6 +517,31 @@ class Matrix:
                 )
             )
         return cases
+
+    def add_case(self, data: dict[str, Any], marker: str) -> Case:
+        model = self.model
+        if model is get_user_model():  # an invitation: Django's user add form
+            password = "an-invited-curator-password-1"
+            return Case(
+                "add",
+                lambda c: c.post(
+                    _url(model, "add"),
+                    {
+                        "username": "invited",
+                        "usable_password": "true",
+                        "password1": password,
+                        "password2": password,
+                    },
+                ),
+                lambda: model.objects.filter(username="invited").exists(),
+            )
+        return Case(
+            "add",
+            lambda c: c.post(_url(model, "add"), self.add_data(data, marker)),
+            lambda: model._base_manager.filter(
+                **{marker.removesuffix("_en"): "Added by a POST"}
+            ).exists(),
+        )
 
     def add_data(self, data: dict[str, Any], marker: str) -> dict[str, Any]:
         """The change form's values as a new record: no inline rows, no slug."""
