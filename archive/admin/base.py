@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,7 +22,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from archive import services, workflow
 from archive.admin import history as record_history
-from archive.models import Citation, Publishable, Status
+from archive.admin.citations import CitationInline
+from archive.models import Publishable, Status
 from archive.preview import preview_url
 
 STATUS_COLOURS = {
@@ -32,17 +32,6 @@ STATUS_COLOURS = {
     Status.PUBLISHED: ("#0b5d1e", "#d9f2df"),
     Status.WITHDRAWN: ("#8a1020", "#fbe0e3"),
 }
-
-
-class CitationInline(GenericTabularInline):
-    """The sources a record rests on, with locator and optional quotation."""
-
-    model = Citation
-    extra = 0
-    fields = ("source", "locator", "field_name", "quotation", "note", "position")
-    autocomplete_fields = ("source",)
-    verbose_name = _("citation")
-    verbose_name_plural = _("citations (sources for this record)")
 
 
 class WorkflowAdmin(SimpleHistoryAdmin):
