@@ -21,6 +21,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import services, workflow
+from archive.admin import batch
 from archive.admin import history as record_history
 from archive.admin.citations import CitationInline
 from archive.models import Publishable, Status
@@ -204,7 +205,13 @@ class PublishableAdmin(WorkflowAdmin, TabbedDjangoJqueryTranslationAdmin):
     Published and withdrawn records are never deleted: they are withdrawn.
     """
 
-    actions = ("submit_for_review", "return_to_draft", "publish", "withdraw")
+    actions = (
+        "submit_for_review",
+        "return_to_draft",
+        "publish",
+        "withdraw",
+        batch.batch_edit,
+    )
     list_filter = ("status", "access", "is_synthetic")
     list_per_page = 50
     date_hierarchy = None

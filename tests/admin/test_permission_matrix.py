@@ -77,6 +77,8 @@ def record_rule(group: str, state: str, path: str) -> bool:
         return group == "Publisher" and state != "published"
     if path == "withdraw":
         return group == "Publisher" and state == "published"
+    if path == "batch_edit":
+        return may_edit(group, state)
     raise AssertionError(f"no rule for the path {path!r}: add one")
 
 
@@ -504,6 +506,9 @@ class Matrix:
                 effect = lambda: refetch() is None  # noqa: E731
             elif name in targets:
                 effect = lambda t=targets[name]: status_now() == t  # noqa: E731
+            elif name == "batch_edit":
+                payload.update({"apply": "yes", "field": "access", "access": "staff"})
+                effect = lambda: refetch().access == m.Access.STAFF  # noqa: E731
             elif name == "rotate_key":
                 old = obj.key_hash
                 effect = lambda old=old: refetch().key_hash != old  # noqa: E731
