@@ -5,6 +5,9 @@ Editor: also review and edit others' work.
 Publisher: also publish, withdraw, and delete drafts.
 Translator: read every record and write its translations, in any state, and nothing
 else (see `archive.workflow.may_translate` and the rule for published records there).
+Archive manager: invite curators, give them one of the three groups, deactivate
+accounts (Admin > Users); nothing else, and never more than it has
+(`archive.workflow.may_manage_account`). Usually given to a Publisher as well.
 
 Used by migration 0002 (with the migration's app registry) and by `quickstart`, which
 re-creates the groups if they were deleted or emptied.
@@ -36,9 +39,17 @@ CHILDREN = [
 
 #: Groups added after migration 0002, by the migration that adds their permissions.
 LATER_GROUPS = ("Translator",)
+#: The groups a curator is given; an Archive manager assigns only these.
+CURATOR_GROUPS = ("Contributor", "Editor", "Publisher")
+MANAGER_GROUP = "Archive manager"
+#: The Archive manager's permissions (Django's own user model): no delete (accounts
+#: are deactivated, so their history keeps its author), no group or permission
+#: editing (that would grant more than the three groups).
+MANAGER_PERMISSIONS = ("auth.view_user", "auth.add_user", "auth.change_user")
 
 
 def group_permissions() -> dict[str, list[str]]:
+    """The curator groups' permissions on the archive's models (codenames)."""
     edit = ("view", "add", "change")
     contributor = [f"{action}_{m}" for m in PUBLISHABLE for action in edit]
     contributor += [f"{a}_{m}" for m in CHILDREN for a in (*edit, "delete")]
@@ -84,3 +95,13 @@ def ensure_curator_groups(apps=global_apps) -> None:
             raise RuntimeError(f"Permissions not found for {name}: {sorted(missing)}")
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(permissions)
+    manager, _created = Group.objects.get_or_create(name=MANAGER_GROUP)
+    query = Permission.objects.none()
+    for label in MANAGER_PERMISSIONS:
+        app_label, codename = label.split(".")
+        query |= Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        )
+    if query.count() != len(MANAGER_PERMISSIONS):
+        raise RuntimeError(f"Permissions not found for {MANAGER_GROUP}")
+    manager.permissions.set(query)

@@ -270,3 +270,43 @@ def record_review_translations(
         locked._history_user = acting_user
         locked.save()
     return columns
+
+
+#: Fields a batch edit may set on many records at once (workflow state excluded:
+#: status only changes through the transitions above).
+BATCH_FIELDS = ("access", "embargo_until", "content_warning_en")
+
+
+def records_set_field(
+    *,
+    records: list[Publishable],
+    field: str,
+    value: object,
+    acting_user: AbstractBaseUser,
+) -> tuple[list[Publishable], list[str]]:
+    """Set one field on many records, each only if `acting_user` may edit it in
+    its current state (`archive.workflow`). Returns the records changed and one
+    sentence per record refused. Each change is a version in the record's
+    history, saying it was a batch edit; all of them land together or none."""
+    if field not in BATCH_FIELDS:
+        raise WorkflowError(_("%(field)s cannot be batch edited.") % {"field": field})
+    changed: list[Publishable] = []
+    refused: list[str] = []
+    with transaction.atomic():
+        for record in records:
+            locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+            if not workflow.may_change(acting_user, locked):
+                refused.append(
+                    _("%(record)s: you may not edit it as it is now (%(status)s).")
+                    % {
+                        "record": locked.record_label(),
+                        "status": locked.get_status_display().lower(),
+                    }
+                )
+                continue
+            setattr(locked, field, value)
+            locked._change_reason = f"Batch edit of {field} by {acting_user}"
+            locked._history_user = acting_user
+            locked.save()
+            changed.append(locked)
+    return changed, refused

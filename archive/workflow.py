@@ -239,3 +239,28 @@ def _owners(row: models.Model) -> list[Publishable]:
                 owner for owner in _owners(target) if isinstance(owner, Publishable)
             )
     return owners
+
+
+# Accounts ------------------------------------------------------------------------
+
+
+def may_manage_account(user: User, account: models.Model | None) -> bool:
+    """May `user` change this account (its groups, password, active flag)?
+
+    A superuser may change any account. An Archive manager (change permission on
+    users) may change only ordinary curators: not a superuser, not itself, and not
+    an account with permissions beyond the three curator groups (another manager,
+    or direct permissions), so it can never grant anyone, itself included, more
+    than a Publisher has.
+    """
+    from archive.groups import CURATOR_GROUPS
+
+    if not user.has_perm("auth.change_user"):
+        return False
+    if user.is_superuser or account is None:
+        return True
+    if account.pk == user.pk or account.is_superuser:
+        return False
+    if account.user_permissions.exists():
+        return False
+    return not account.groups.exclude(name__in=CURATOR_GROUPS).exists()

@@ -27,7 +27,10 @@ def test_quickstart_twice_creates_one_curator_and_prints_the_password_once():
     password = first.split("with the password ", 1)[1].split()[0]
     assert user.check_password(password)
     assert user.is_staff
-    assert list(user.groups.values_list("name", flat=True)) == ["Publisher"]
+    assert sorted(user.groups.values_list("name", flat=True)) == [
+        "Archive manager",
+        "Publisher",
+    ]
     assert password not in second
     assert "already exists" in second
     assert get_user_model().objects.count() == 1

@@ -13,4 +13,5 @@ from archive.admin import (  # noqa: F401  (registers the admins)
     sources,
     terms,
     testimonies,
+    users,
 )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.html import format_html
@@ -21,8 +21,11 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import services, workflow
+from archive.admin import batch
+from archive.admin import history as record_history
+from archive.admin.citations import CitationInline
 from archive.admin.translating import TranslationAdminMixin
-from archive.models import Citation, Publishable, Status
+from archive.models import Publishable, Status
 from archive.preview import preview_url
 
 STATUS_COLOURS = {
@@ -31,17 +34,6 @@ STATUS_COLOURS = {
     Status.PUBLISHED: ("#0b5d1e", "#d9f2df"),
     Status.WITHDRAWN: ("#8a1020", "#fbe0e3"),
 }
-
-
-class CitationInline(GenericTabularInline):
-    """The sources a record rests on, with locator and optional quotation."""
-
-    model = Citation
-    extra = 0
-    fields = ("source", "locator", "field_name", "quotation", "note", "position")
-    autocomplete_fields = ("source",)
-    verbose_name = _("citation")
-    verbose_name_plural = _("citations (sources for this record)")
 
 
 class WorkflowAdmin(SimpleHistoryAdmin):
@@ -55,6 +47,7 @@ class WorkflowAdmin(SimpleHistoryAdmin):
     """
 
     object_history_form_template = "admin/archive/revert_form.html"
+    object_history_list_template = "admin/archive/history_list.html"
     #: Fields of this model, beyond the workflow's, that a revert leaves as they are.
     revert_keeps: tuple[str, ...] = ()
 
@@ -108,6 +101,18 @@ class WorkflowAdmin(SimpleHistoryAdmin):
             request, queryset.filter(pk__in=[obj.pk for obj in allowed])
         )
 
+    # -- history: inline rows are part of a version ---------------------------------
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return record_history.RecordHistoryHelper(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        versions = list(historical_records)
+        if versions:
+            pk = getattr(versions[0], self.opts.pk.attname)
+            record_history.add_inline_changes(self, self.model(pk=pk), versions)
+
     # -- history revert ------------------------------------------------------------
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -122,6 +127,7 @@ class WorkflowAdmin(SimpleHistoryAdmin):
             raise Http404
         latest = history.filter(**{self.opts.pk.attname: current.pk}).latest()
         request._archive_revert_current = current
+        request._archive_revert_version = history.get(history_id=version_id)
         if request.method == "POST":
             if not self.may_edit(request, current):
                 raise PermissionDenied
@@ -202,6 +208,12 @@ class WorkflowAdmin(SimpleHistoryAdmin):
             for name in self._revert_kept():
                 setattr(obj, name, getattr(current, name))
             obj._change_reason = str(_("Reverted to an earlier version"))
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                record_history.restore_inline_rows(
+                    self, obj, request._archive_revert_version, request.user
+                )
+            return
         super().save_model(request, obj, form, change)
 
 
@@ -221,6 +233,7 @@ class PublishableAdmin(
         "publish",
         "withdraw",
         "review_translations",
+        batch.batch_edit,
     )
     list_filter = ("status", "access", "is_synthetic")
     list_per_page = 50

@@ -119,11 +119,13 @@ class ImageAdmin(PublishableAdmin):
         if rendition is None:
             return "-"
         return format_html(
-            '<img src="{}" width="{}" height="{}" alt="" loading="lazy" '
+            '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" '
             'style="width:auto;height:auto;max-width:80px;max-height:80px">',
             rendition.url,
             rendition.width,
             rendition.height,
+            # The thumbnail is also a link to the record: its text names it.
+            _("Open %(title)s") % {"title": obj},
         )
 
     @admin.display(description=_("size in pixels"), ordering="width")

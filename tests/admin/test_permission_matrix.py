@@ -36,14 +36,22 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import models as m
-from archive.groups import group_permissions
+from archive.groups import MANAGER_PERMISSIONS, group_permissions
 from archive.kinds import PUBLISHABLE_MODELS
 from archive.provenance import tracked_fields
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-GROUPS = ("Contributor", "Editor", "Publisher", "Translator", "no permissions")
+GROUPS = (
+    "Contributor",
+    "Editor",
+    "Publisher",
+    "Translator",
+    "Archive manager",
+    "no permissions",
+)
+CURATORS = ("Contributor", "Editor", "Publisher")
 STATES = ("own draft", "others' draft", "in review", "published", "withdrawn")
 DRAFTS = ("own draft", "others' draft")
 UNSHOWN = (*DRAFTS, "in review")
@@ -72,7 +80,7 @@ def record_rule(group: str, state: str, path: str) -> bool:
     if path == "review_translations":
         return group in ("Editor", "Publisher")
     if path == "add":
-        return group not in ("no permissions", "Translator")
+        return group in CURATORS
     if path in ("delete", "delete_selected"):
         return group == "Publisher" and state in UNSHOWN
     if path == "submit_for_review":
@@ -83,6 +91,8 @@ def record_rule(group: str, state: str, path: str) -> bool:
         return group == "Publisher" and state != "published"
     if path == "withdraw":
         return group == "Publisher" and state == "published"
+    if path == "batch_edit":
+        return may_edit(group, state)
     raise AssertionError(f"no rule for the path {path!r}: add one")
 
 
@@ -105,6 +115,8 @@ def plain_rule(model: type[models.Model]) -> Callable[[str, str, str], bool]:
     """Models without a workflow: the group's model permissions decide."""
     name = model._meta.model_name
     grants = group_permissions() if model._meta.app_label == "archive" else {}
+    if model is get_user_model():
+        grants = {"Archive manager": [p.split(".")[1] for p in MANAGER_PERMISSIONS]}
 
     def rule(group: str, state: str, path: str) -> bool:
         codenames = grants.get(group, [])
@@ -181,6 +193,7 @@ MARKER_FIELDS = (
     "name_en",
     "label_en",
     "family_name",
+    "first_name",
     "title",
     "name",
     "label",
@@ -490,13 +503,7 @@ class Matrix:
                 lambda c: c.post(_url(model, "delete", pk), {"post": "yes"}),
                 lambda: refetch() is None,
             ),
-            Case(
-                "add",
-                lambda c: c.post(_url(model, "add"), self.add_data(data, marker)),
-                lambda: model._base_manager.filter(
-                    **{marker.removesuffix("_en"): "Added by a POST"}
-                ).exists(),
-            ),
+            self.add_case(data, marker),
         ]
         cases += self.inline_cases(change_url, data, marker)
         if self.is_record:
@@ -549,6 +556,9 @@ class Matrix:
                 effect = lambda t=targets[name]: status_now() == t  # noqa: E731
             elif name == "review_translations":
                 effect = lambda: _reviewed(refetch())  # noqa: E731
+            elif name == "batch_edit":
+                payload.update({"apply": "yes", "field": "access", "access": "staff"})
+                effect = lambda: refetch().access == m.Access.STAFF  # noqa: E731
             elif name == "rotate_key":
                 old = obj.key_hash
                 effect = lambda old=old: refetch().key_hash != old  # noqa: E731
@@ -562,6 +572,31 @@ class Matrix:
                 )
             )
         return cases
+
+    def add_case(self, data: dict[str, Any], marker: str) -> Case:
+        model = self.model
+        if model is get_user_model():  # an invitation: Django's user add form
+            password = "an-invited-curator-password-1"
+            return Case(
+                "add",
+                lambda c: c.post(
+                    _url(model, "add"),
+                    {
+                        "username": "invited",
+                        "usable_password": "true",
+                        "password1": password,
+                        "password2": password,
+                    },
+                ),
+                lambda: model.objects.filter(username="invited").exists(),
+            )
+        return Case(
+            "add",
+            lambda c: c.post(_url(model, "add"), self.add_data(data, marker)),
+            lambda: model._base_manager.filter(
+                **{marker.removesuffix("_en"): "Added by a POST"}
+            ).exists(),
+        )
 
     def add_data(self, data: dict[str, Any], marker: str) -> dict[str, Any]:
         """The change form's values as a new record: no inline rows, no slug."""

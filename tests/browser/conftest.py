@@ -45,3 +45,22 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_js():
+    """axe-core's source, found or installed once per session (tests/browser/axe.py)."""
+    from tests.browser.axe import axe_source
+
+    return axe_source()
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page axe-core can be injected into: the admin's Content Security Policy
+    forbids inline scripts, so this context bypasses it (for the test's script only;
+    the policy itself is tested elsewhere). The clock is the archive's time zone."""
+    context = browser.new_context(bypass_csp=True, timezone_id="Europe/Brussels")
+    page = context.new_page()
+    yield page
+    context.close()

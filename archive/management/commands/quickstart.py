@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-from archive.groups import ensure_curator_groups
+from archive.groups import MANAGER_GROUP, ensure_curator_groups
 from memorial.envfile import env_file, write_development_env
 
 DEMO_USERNAME = "curator"
@@ -102,7 +102,8 @@ class Command(BaseCommand):
         call_command("runserver", addrport, use_reloader=False)
 
     def ensure_curator(self) -> str | None:
-        """Create the demo curator in the Publisher group; return its new password."""
+        """Create the demo curator, a Publisher and Archive manager (who invites
+        other curators); return its new password."""
         User = get_user_model()
         user = User.objects.filter(username=DEMO_USERNAME).first()
         password = None
@@ -112,5 +113,7 @@ class Command(BaseCommand):
                 username=DEMO_USERNAME, password=password, is_staff=True
             )
         ensure_curator_groups()
-        user.groups.add(Group.objects.get(name="Publisher"))
+        user.groups.add(
+            Group.objects.get(name="Publisher"), Group.objects.get(name=MANAGER_GROUP)
+        )
         return password
