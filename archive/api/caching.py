@@ -144,7 +144,7 @@ def set_cache_control(
 # Invalidation and the audiences' stamps ----------------------------------------
 
 #: Archive models whose changes never show in API answers.
-IGNORED_MODELS = {"apiclient", "archiveversion", "searchtoken"}
+IGNORED_MODELS = {"apiclient", "archiveversion", "searchtoken", "taskreport"}
 
 
 def content_models() -> list[type]:

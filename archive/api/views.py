@@ -27,7 +27,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from archive import kinds
 from archive import models as m
-from archive.api import files, filters, iiif
+from archive.api import filters, iiif
 from archive.api.caching import Rendered, cached_response, etag_for
 from archive.api.changes import gone_for
 from archive.api.context import ApiContext, Audience
@@ -240,9 +240,6 @@ class ManifestMixin:
             )
         )(cls)
 
-    def before_manifest(self, pk: int) -> None:
-        """Work the manifest needs done first."""
-
     def make_manifest(self, record: dict, url: str) -> dict:
         raise NotImplementedError
 
@@ -257,8 +254,9 @@ class ManifestMixin:
         def render(version: int) -> Rendered:
             check_params(request.query_params, set())
             ctx = ApiContext.for_request(request)
+            # Nothing is rendered here: the renditions a manifest shows are made
+            # in the background when the image or exhibition is published.
             pk = self.visible_pk(ctx, uuid)
-            self.before_manifest(pk)
             detail = self.manifest_from_detail
             record = self.presenter.load(ctx, [pk], detail=detail).get(pk)
             if record is None:
@@ -314,9 +312,6 @@ class ImageViewSet(ManifestMixin, RecordViewSet):
     )
     manifest_summary = "IIIF Presentation 3 manifest of the image"
     manifest_empty = gettext_lazy("This image has no rendition to show yet.")
-
-    def before_manifest(self, pk: int) -> None:
-        files.ensure_named_renditions([pk])
 
     def make_manifest(self, record: dict, url: str) -> dict:
         return iiif.image_manifest(record, url)
