@@ -142,9 +142,10 @@ def publish_scheduled() -> int:
 def _publish_one(model: type[Publishable], pk: int, now: Any) -> int:
     with transaction.atomic():
         record = (
+            # No select_related: PostgreSQL cannot lock the nullable side of the
+            # outer join to the scheduler.
             model._default_manager.select_for_update()
             .filter(pk=pk, publish_at__lte=now)
-            .select_related("scheduled_by")
             .first()
         )
         if record is None:  # published or rescheduled meanwhile
