@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from archive import admin_translations
 from archive.admin_translations import changelist_url as _changelist
 from archive.kinds import PUBLISHABLE_MODELS
-from archive.models import Image, Status
+from archive.models import Image, Outcome, Status, TaskReport
 
 ATTENTION_WINDOW_DAYS = 30
 #: Every state but withdrawn, as a changelist filter (the counts exclude withdrawn).
@@ -88,6 +88,50 @@ def attention_items() -> list[dict]:
     return rows + admin_translations.dashboard_rows()
 
 
+def background_items() -> list[dict]:
+    """Rows for background work: what failed or was refused and nobody has marked
+    as seen, records waiting for their publication time, and the last fixity check
+    (a week without one means the worker or beat is not running)."""
+    rows: list[dict] = []
+    reports = _changelist(TaskReport)
+    pending = TaskReport.objects.needing_attention()
+    for outcome, label in (
+        (Outcome.FAILED, _("background tasks that failed after retries")),
+        (Outcome.REFUSED, _("scheduled publications the workflow refused")),
+        (Outcome.PROBLEMS, _("fixity checks that found problems")),
+    ):
+        count = pending.filter(outcome=outcome).count()
+        if count:
+            rows.append(
+                {
+                    "label": label,
+                    "count": count,
+                    "url": _changelist(
+                        TaskReport, f"outcome__exact={outcome}&seen__exact=0"
+                    ),
+                }
+            )
+    scheduled = sum(
+        model.objects.filter(publish_at__isnull=False).count()
+        for model in PUBLISHABLE_MODELS
+    )
+    if scheduled:
+        rows.append(
+            {"label": _("records scheduled for publication"), "count": scheduled}
+        )
+    last = TaskReport.objects.filter(task="archive.check_fixity").first()
+    week_ago = timezone.now() - datetime.timedelta(days=8)
+    if last is None or last.created_at < week_ago:
+        rows.append(
+            {
+                "label": _("no fixity check in the last week (is the worker running?)"),
+                "count": "",
+                "url": reports,
+            }
+        )
+    return rows
+
+
 class ArchiveAdminSite(admin.AdminSite):
     site_header = _("Memorial archive")
     site_title = _("Memorial archive curation")
@@ -102,5 +146,8 @@ class ArchiveAdminSite(admin.AdminSite):
         return [report, *super().get_urls()]
 
     def index(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "attention": attention_items()}
+        attention = attention_items()
+        if request.user.has_perm("archive.view_taskreport"):
+            attention += background_items()
+        extra_context = {**(extra_context or {}), "attention": attention}
         return super().index(request, extra_context)

@@ -14,28 +14,35 @@ an indexed record or one of its parts (name  its search document is rebuilt (or
 variant, segment, transcript, membership,     removed), in the same transaction;
 participant, linked places) saved, deleted    publish and withdraw save the record
 or changed                                    so they pass here too
-an image saved (any status, access or         after the commit, its renditions
-embargo change, by the workflow or a form)    follow it: public files if it is
-                                              public, none in public storage if not
+an image saved (any status, access or         after the commit, a background task
+embargo change, by the workflow or a form,    makes its renditions follow it:
+an upload, an embargo's end)                  public files and the usual sizes if
+                                              it is public, none in public storage
+                                              and a thumbnail if not
 an image's focal point moved                  its crops are dropped (files after
                                               the commit)
 a rendition deleted (also by a cascade)       its file is removed after the commit
-an exhibition published by the workflow       after the commit, every named size of
-                                              its images is made
+an exhibition published by the workflow       after the commit, a background task
+                                              makes every named size of its images
+records changed in bulk (`update()`, an       `records_changed_in_bulk()`: the
+import, a batch edit: no signals)             archive version now, their search
+                                              words in the background
 ============================================  ====================================
 
 `connect()` connects the signal receivers once, from `ArchiveConfig.ready()`; the
-workflow (`archive.services`) calls `record_status_changed()` after its commit. The
-work itself stays with its subject: the archive version in `archive/api/caching.py`,
-the search index in `archive/search/index.py`, rendition files in `archive/media.py`
-and `archive/api/files.py`. Each effect has exactly one trigger: a workflow step
+workflow (`archive.services`) sends `archive.signals.status_changed` after its
+commit. The work itself stays with its subject: the archive version in
+`archive/api/caching.py`, the search index in `archive/search/index.py`, rendition
+files in `archive/media.py` and `archive/api/files.py`; slow work runs as the
+background tasks of `archive/tasks.py` (in process when no broker is configured).
+Each effect has exactly one trigger: a workflow step
 saves the record, so what follows every save (the image's renditions) is not
 repeated for the status change.
 
 Signals are connected per sender, never for all senders: a receiver for every model
 would make Django fetch and signal every row of every bulk delete, search
-documents included. Bulk writes (`update()`, `bulk_create()`) send no signals; their callers
-bump the version and rebuild the index themselves.
+documents included. Bulk writes (`update()`, `bulk_create()`) send no signals; their
+callers call `records_changed_in_bulk()`.
 """
 
 from __future__ import annotations
@@ -51,9 +58,16 @@ from django.db.models.signals import (
     pre_save,
 )
 
-from archive import media
-from archive.api import caching, files
-from archive.models import Image, Publishable, Rendition
+from archive import media, signals, tasks
+from archive.api import caching
+from archive.models import (
+    ArchiveVersion,
+    Exhibition,
+    Image,
+    Publishable,
+    Rendition,
+    Status,
+)
 from archive.search import index as search_index
 from archive.storage import delete_on_commit, rendition_storage
 
@@ -104,6 +118,9 @@ def connect() -> None:
     post_delete.connect(
         rendition_deleted, sender=Rendition, dispatch_uid="effects-rendition-deleted"
     )
+    signals.status_changed.connect(
+        record_status_changed, dispatch_uid="effects-status-changed"
+    )
 
 
 def image_saved(
@@ -120,7 +137,7 @@ def image_saved(
         media.forget_crops(instance)
     image_id = instance.pk
     transaction.on_commit(
-        lambda: media.sync_rendition_visibility(image_id=image_id), robust=True
+        lambda: tasks.sync_image_renditions.delay(image_id), robust=True
     )
 
 
@@ -131,7 +148,29 @@ def rendition_deleted(sender: type, instance: Rendition, **kwargs: Any) -> None:
 
 
 def record_status_changed(
-    *, record: Publishable, old_status: str, new_status: str
+    sender: type,
+    *,
+    record: Publishable,
+    old_status: str,
+    new_status: str,
+    **kwargs: Any,
 ) -> None:
-    """What follows a workflow step, once its transaction has committed."""
-    files.on_status_change(record, old_status, new_status)
+    """What follows a workflow step, once its transaction has committed: publishing
+    an exhibition makes every size of its images, so kiosks and manifests find them
+    ready."""
+    if isinstance(record, Exhibition) and new_status == Status.PUBLISHED:
+        tasks.make_exhibition_renditions.delay(record.pk)
+
+
+def records_changed_in_bulk(model: type[Publishable], ids: list[int]) -> None:
+    """What a bulk write (`update()`, an import, a batch edit) must call, as its
+    rows send no signals: the archive version moves for every audience now (a bulk
+    change is rare; being exact about who saw it is not worth a query per row), and
+    the records' search words are rebuilt in the background after the commit."""
+    ArchiveVersion.bump()
+    kind = search_index.KIND_OF.get(model)
+    if kind is not None and ids:
+        ids = list(ids)
+        transaction.on_commit(
+            lambda: tasks.reindex_records.delay(kind, ids), robust=True
+        )

@@ -48,10 +48,12 @@ ALL_RENDITIONS: tuple[tuple[str, str], ...] = tuple(
 )
 #: Made right after an upload commits, so the curator sees a thumbnail at once.
 UPLOAD_RENDITIONS: tuple[tuple[str, str], ...] = (("thumbnail", "jpeg"),)
-#: Made (or moved to public storage) when an image becomes public.
+#: Made (or moved to public storage) in the background when an image becomes
+#: public: list sizes, and the whole image fit to view that IIIF canvases paint.
 PUBLISH_RENDITIONS: tuple[tuple[str, str], ...] = (
     ("thumbnail", "jpeg"),
     ("card", "jpeg"),
+    ("view", "jpeg"),
 )
 
 
@@ -240,8 +242,9 @@ def forget_crops(image: Image) -> int:
 
 
 def sync_rendition_visibility(*, image_id: int) -> None:
-    """Make an image's renditions as public as the image: public files for a public
-    image, none in public storage otherwise."""
+    """Make an image's renditions as public as the image: public files (and the
+    usual sizes) for a public image, none in public storage otherwise. Idempotent:
+    a background task runs it, maybe twice."""
     image = Image.objects.filter(pk=image_id).first()
     if image is None:
         return

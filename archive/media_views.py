@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from archive import media
 from archive.models import Image, Rendition, Source
 from archive.renditions import MIME_TYPES
 from archive.storage import PRIVATE_RENDITIONS, private_storage, rendition_storage
@@ -95,19 +94,21 @@ def image_original(request: HttpRequest, pk: int) -> FileResponse:
 def private_rendition(request: HttpRequest, name: str):
     """A rendition of an image that was not public when it was made.
 
-    Staff see it. If the image has become public since (its embargo ended), the
-    renditions move to public storage and the visitor is sent to the public file.
-    Everyone else gets a 404.
+    Staff see it. If the image has become public since (its embargo ended), anyone
+    may: the file is served as it is, briefly cacheable, and the background task
+    that follows the embargo's end (`archive.tasks.release_embargoes`) moves it to
+    public storage; nothing is moved or rendered in a visitor's request. Everyone
+    else gets a 404.
     """
     rendition = get_object_or_404(
         Rendition.objects.select_related("image"), file=PRIVATE_RENDITIONS + name
     )
     if rendition.image.is_public:
-        media.publish_renditions(rendition.image)
-        moved = Rendition.objects.filter(pk=rendition.pk).first()
-        if moved is not None and moved.is_public:
-            return HttpResponseRedirect(moved.url)
-        raise Http404
+        response = _file_response(
+            rendition_storage, rendition.file.name, attachment=False, public=True
+        )
+        response["Cache-Control"] = "public, max-age=300"
+        return response
     if not _staff_may(request, "archive.view_image"):
         raise Http404
     return _file_response(rendition_storage, rendition.file.name, attachment=False)

@@ -32,6 +32,8 @@ NAMED_SPECS: dict[str, str] = {
     "card": "fill-400x300",
     "medium": "width-800",
     "large": "width-1600",
+    # The whole image fit to view (long side 1,600 px): what IIIF canvases paint.
+    "view": "max-1600x1600",
 }
 
 #: Output formats: JPEG for every browser, WebP for smaller files.
@@ -64,7 +66,7 @@ MIME_TYPES = {
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
 
 _SPEC_RE = re.compile(
-    r"^(?:fill-(?P<fw>\d{1,5})x(?P<fh>\d{1,5})|width-(?P<w>\d{1,5}))$"
+    r"^(?:(?P<kind>fill|max)-(?P<fw>\d{1,5})x(?P<fh>\d{1,5})|width-(?P<w>\d{1,5}))$"
 )
 
 # EXIF orientation -> the transposition that shows the image upright.
@@ -90,15 +92,16 @@ class RenditionError(ValueError):
 
 @dataclass(frozen=True)
 class Spec:
-    """A parsed spec: `fill-WxH` (crop to exactly W x H) or `width-W` (keep ratio)."""
+    """A parsed spec: `fill-WxH` (crop to exactly W x H), `max-WxH` (the whole image,
+    fit inside W x H) or `width-W` (keep ratio)."""
 
     kind: str
     width: int
     height: int | None = None
 
     def __str__(self) -> str:
-        if self.kind == "fill":
-            return f"fill-{self.width}x{self.height}"
+        if self.kind in ("fill", "max"):
+            return f"{self.kind}-{self.width}x{self.height}"
         return f"width-{self.width}"
 
 
@@ -133,12 +136,12 @@ def parse_spec(value: str | Spec) -> Spec:
     if not match:
         raise InvalidSpec(
             f"Unknown rendition spec {value!r}: use one of {', '.join(NAMED_SPECS)}, "
-            "fill-WIDTHxHEIGHT or width-WIDTH."
+            "fill-WIDTHxHEIGHT, max-WIDTHxHEIGHT or width-WIDTH."
         )
     if match["w"]:
         spec = Spec("width", int(match["w"]))
     else:
-        spec = Spec("fill", int(match["fw"]), int(match["fh"]))
+        spec = Spec(match["kind"], int(match["fw"]), int(match["fh"]))
     sides = [spec.width] + ([spec.height] if spec.height is not None else [])
     if any(side < 1 or side > MAX_DIMENSION for side in sides):
         raise InvalidSpec(
@@ -173,6 +176,10 @@ def plan(
         return (0.0, 0.0, float(width), float(height)), (out_w, out_h)
 
     assert spec.height is not None
+    if spec.kind == "max":
+        scale = min(1.0, spec.width / width, spec.height / height)
+        out = (max(1, round(width * scale)), max(1, round(height * scale)))
+        return (0.0, 0.0, float(width), float(height)), out
     target_ratio = spec.width / spec.height
     if width / height > target_ratio:
         crop_h = float(height)

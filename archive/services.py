@@ -1,11 +1,13 @@
 """Writes that span several models or have side effects: the publishing workflow.
 
 Every function is keyword-only, typed and atomic, takes the acting user, and defers
-side effects until the commit (`archive.effects` holds them all).
+side effects until the commit (`archive.effects` holds them all; it hears of a
+committed step through `archive.signals.status_changed`).
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from archive import effects, facts, provenance, workflow
+from archive import facts, provenance, signals, workflow
 from archive.models import Publishable, Status
 
 
@@ -80,9 +82,17 @@ def user_may(
 
 
 def record_transition(
-    *, record: Publishable, transition: Transition, acting_user: AbstractBaseUser
+    *,
+    record: Publishable,
+    transition: Transition,
+    acting_user: AbstractBaseUser,
+    reason: str = "",
 ) -> Publishable:
-    """Move one record through the workflow, or raise WorkflowError saying why not."""
+    """Move one record through the workflow, or raise WorkflowError saying why not.
+
+    Publishing, by hand or on schedule, also clears any scheduled publication time.
+    `reason` replaces the history's default "<step> by <user>".
+    """
     label = record.record_label()
     if not user_may(acting_user, transition, record):
         raise WorkflowError(
@@ -114,13 +124,18 @@ def record_transition(
                 )
         previous = locked.status
         locked.status = transition.target
-        if transition.target == Status.PUBLISHED and locked.published_at is None:
-            locked.published_at = timezone.now()
-        locked._change_reason = f"{transition.name} by {acting_user}"
+        if transition.target == Status.PUBLISHED:
+            locked.published_at = locked.published_at or timezone.now()
+            locked.publish_at = None
+            locked.scheduled_by = None
+        locked._change_reason = reason or f"{transition.name} by {acting_user}"
         locked.save()  # what follows any save (e.g. an image's renditions) follows
         transaction.on_commit(
-            lambda: effects.record_status_changed(
-                record=locked, old_status=previous, new_status=transition.target
+            lambda: signals.status_changed.send(
+                sender=type(locked),
+                record=locked,
+                old_status=previous,
+                new_status=transition.target,
             )
         )
     record.refresh_from_db()
@@ -310,3 +325,61 @@ def records_set_field(
             locked.save()
             changed.append(locked)
     return changed, refused
+
+
+# --- Scheduled publication and embargo release (run by archive.tasks) -------------
+
+
+def record_publish_scheduled(*, record: Publishable) -> Publishable:
+    """Publish a record whose publication time has come, in the name of whoever
+    scheduled it and through the same checks as the Publish action (their right to
+    publish, the record's state, the publication rules). Raises WorkflowError."""
+    user = record.scheduled_by
+    if user is None or not user.is_active:
+        raise WorkflowError(
+            _("%(record)s: nobody who may publish it scheduled it.")
+            % {"record": record.record_label()}
+        )
+    return record_transition(
+        record=record,
+        transition=PUBLISH,
+        acting_user=user,
+        reason=_("scheduled publication by %(user)s") % {"user": user},
+    )
+
+
+def record_cancel_schedule(*, record: Publishable, reason: str) -> Publishable:
+    """Clear a record's publication time (a refused scheduled publication), with
+    the reason in its history."""
+    with transaction.atomic():
+        locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+        locked.publish_at = None
+        locked.scheduled_by = None
+        locked._change_reason = _("scheduled publication cancelled: %(reason)s") % {
+            "reason": reason
+        }
+        locked.save()
+    return locked
+
+
+def record_release_embargo(
+    *, record: Publishable, today: datetime.date
+) -> Publishable | None:
+    """End a published record's embargo once its date has come: the record is saved
+    (so everything that follows a save follows: its audiences' stamps, an image's
+    public renditions) and its history says when the embargo ended. None when there
+    was nothing to release (already released: the task is idempotent)."""
+    with transaction.atomic():
+        locked = (
+            type(record)
+            ._default_manager.select_for_update()
+            .filter(pk=record.pk, status=Status.PUBLISHED, embargo_until__lte=today)
+            .first()
+        )
+        if locked is None:
+            return None
+        ended = locked.embargo_until
+        locked.embargo_until = None
+        locked._change_reason = _("embargo ended on %(date)s") % {"date": ended}
+        locked.save()
+    return locked

@@ -54,6 +54,8 @@ REVERT_KEEPS = (
     "first_public_at",
     "first_exhibited_at",
     "access",
+    "publish_at",
+    "scheduled_by",
     "created_by",
     "created_at",
     "uuid",

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Errors under /api/ as problem+json, also Django's debug pages (DEBUG=1).
+    "archive.api.problems.ProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -344,7 +347,12 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["authorization", "if-none-match", "if-modified-since", "accept"]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Content-Language",
+    "Language-Fallbacks",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -406,6 +414,49 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # How long the API keeps a rendered answer in its own cache (it is also dropped as
 # soon as any content changes); 0 switches the response cache off.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 600)
+
+# Background work (Celery; see docs/background-work.md). A broker URL
+# (redis://127.0.0.1:6379/1 or amqp://guest:guest@127.0.0.1:5672//) sends tasks to
+# `celery -A memorial worker`; empty (quickstart, tests) runs each task in process
+# as it is queued, after the transaction that queued it has committed.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A task that fails in process is reported (archive.tasks), not raised at the caller.
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "memorial")
+# A message is acknowledged only once its task has finished, so a worker killed
+# mid-task leaves it on the broker; every task is idempotent, so running it again
+# is safe. One message at a time per worker process: nothing waits behind a slow one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a message nobody acknowledged after this many seconds (a worker
+# that died mid-task); longer than the slowest task (the fixity check).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)
+}
+# Periodic work, queued by `celery -A memorial beat` (the tasks: archive/tasks.py).
+CELERY_BEAT_SCHEDULE = {
+    # Publication times are to the minute.
+    "publish-scheduled": {"task": "archive.publish_scheduled", "schedule": 60.0},
+    # An embargo ends at midnight (Brussels); hourly also catches a missed run.
+    "release-embargoes": {
+        "task": "archive.release_embargoes",
+        "schedule": crontab(minute=5),
+    },
+    "check-fixity": {
+        "task": "archive.check_fixity",
+        "schedule": crontab(day_of_week="sunday", hour=3, minute=30),
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule")
+)
 
 LOGGING = {
     "version": 1,

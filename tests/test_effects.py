@@ -150,7 +150,7 @@ def test_publishing_an_exhibition_makes_its_image_sizes_once(
     with django_capture_on_commit_callbacks(execute=True):
         services.record_publish(record=exhibition, acting_user=publisher)
     assert [args for args, _kwargs in made] == [([image.pk],)]
-    assert image.renditions.count() == 8  # four named sizes, JPEG and WebP
+    assert image.renditions.count() == 10  # five named sizes, JPEG and WebP
 
 
 def test_workflow_steps_other_than_publishing_make_no_exhibition_sizes(

@@ -11,6 +11,7 @@ from archive.admin import (  # noqa: F401  (registers the admins)
     places,
     righteous,
     sources,
+    tasks,
     terms,
     testimonies,
     users,

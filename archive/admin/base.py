@@ -10,11 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
@@ -34,6 +37,23 @@ STATUS_COLOURS = {
     Status.PUBLISHED: ("#0b5d1e", "#d9f2df"),
     Status.WITHDRAWN: ("#8a1020", "#fbe0e3"),
 }
+
+
+class ScheduleFormMixin:
+    """The publication time of a change form: in the future, and only for a record
+    that is not published yet (who may set it at all is `get_readonly_fields`)."""
+
+    def clean_publish_at(self):
+        when = self.cleaned_data.get("publish_at")
+        if when is None or "publish_at" not in self.changed_data:
+            return when
+        if when <= timezone.now():
+            raise ValidationError(
+                _("Choose a time in the future, or publish the record now.")
+            )
+        if self.instance.status == Status.PUBLISHED:
+            raise ValidationError(_("The record is already published."))
+        return when
 
 
 class WorkflowAdmin(SimpleHistoryAdmin):
@@ -247,6 +267,7 @@ class PublishableAdmin(
         "updated_at",
         "preview_link",
         "is_synthetic",
+        "scheduled_by",
     )
     workflow_fieldset = (
         _("Publication"),
@@ -255,6 +276,7 @@ class PublishableAdmin(
                 "status_badge",
                 "access",
                 "embargo_until",
+                ("publish_at", "scheduled_by"),
                 "slug",
                 "preview_link",
                 ("published_at", "created_by"),
@@ -301,11 +323,21 @@ class PublishableAdmin(
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return (
+        fields = (
             *super().get_readonly_fields(request, obj),
             "status",
             "translation_status",
         )
+        if not self._perm(request, "publish"):
+            # Scheduling is publishing later: only who may publish may schedule.
+            fields = (*fields, "publish_at")
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "publish_at" not in form.base_fields:
+            return form
+        return type(form.__name__, (ScheduleFormMixin, form), {})
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Publishable) -> str:
@@ -348,6 +380,16 @@ class PublishableAdmin(
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
+        if "publish_at" in form.changed_data:
+            # The record will be published in the name of who set the time.
+            obj.scheduled_by = request.user if obj.publish_at else None
+            obj._change_reason = (
+                _("publication scheduled for %(when)s by %(user)s")
+                % {"when": localize(localtime(obj.publish_at)), "user": request.user}
+                if obj.publish_at
+                else _("scheduled publication cancelled by %(user)s")
+                % {"user": request.user}
+            )
         super().save_model(request, obj, form, change)
 
     def get_actions(self, request):

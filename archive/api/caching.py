@@ -61,6 +61,8 @@ class Rendered:
     body: bytes
     etag: str
     content_type: str = JSON
+    #: Headers that belong to the body (e.g. its Content-Language), cached with it.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def etag_for(body: bytes) -> str:
@@ -104,6 +106,8 @@ def cached_response(
     response = HttpResponse(
         rendered.body, status=status, content_type=rendered.content_type
     )
+    for name, value in rendered.headers:
+        response[name] = value
     changed_at = stamp.changed_for(audience.key)
     return finish(request, response, audience, rendered.etag, changed_at, today)
 
@@ -144,7 +148,13 @@ def set_cache_control(
 # Invalidation and the audiences' stamps ----------------------------------------
 
 #: Archive models whose changes never show in API answers.
-IGNORED_MODELS = {"apiclient", "archiveversion", "searchdocument", "searchfacet"}
+IGNORED_MODELS = {
+    "apiclient",
+    "archiveversion",
+    "searchdocument",
+    "searchfacet",
+    "taskreport",
+}
 
 
 def content_models() -> list[type]:

@@ -111,6 +111,9 @@ class ApiContext:
     #: Scheme and host, e.g. "https://archive.example.org"; no trailing slash.
     base: str
     today: datetime.date = field(default_factory=timezone.localdate)
+    #: Translated fields collapsed to English because a record had no text in
+    #: `lang` (names, e.g. "title").
+    fallbacks: set[str] = field(default_factory=set)
     _web_templates: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     #: The language of the public pages that `web_url` points at (the public
     #: site's own pages set it; the API uses `lang`, else English).
@@ -140,7 +143,28 @@ class ApiContext:
         columns = _columns(prefix, name)
         if self.lang is None:
             return {code: row[column] or None for code, column in columns}
-        return row[f"{prefix}{name}_{self.lang}"] or row[columns[0][1]] or None
+        value = row[f"{prefix}{name}_{self.lang}"]
+        if value:
+            return value
+        fallback = row[columns[0][1]]
+        if fallback:
+            # Said in the answer's headers (`language_headers`).
+            self.fallbacks.add(name)
+        return fallback or None
+
+    def language_headers(self) -> tuple[tuple[str, str], ...]:
+        """With `?lang=`: the languages the collapsed fields were given in
+        (`Content-Language`: the one asked for, then English if any field fell back
+        to it) and which fields fell back (`Language-Fallbacks`)."""
+        if self.lang is None:
+            return ()
+        fallback = LANGUAGES[0]
+        if not self.fallbacks or self.lang == fallback:
+            return (("Content-Language", self.lang),)
+        return (
+            ("Content-Language", f"{self.lang}, {fallback}"),
+            ("Language-Fallbacks", ", ".join(sorted(self.fallbacks))),
+        )
 
     # Addresses ---------------------------------------------------------------
     def absolute(self, path_or_url: str) -> str:

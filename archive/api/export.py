@@ -3,12 +3,19 @@
 A bundle is a folder a kiosk can show with no network:
 
 - `exhibition.json`: the API's answer for the exhibition (the whole tree), each
-  rendition with a `file` member giving its path inside the bundle;
+  rendition's `url` (and `file`) its path inside the bundle, the exhibition's
+  `iiif_manifest` the bundle's `manifest.json`;
 - `renditions/`: every rendition file the exhibition uses (all named sizes, JPEG and
   WebP, made first if missing);
-- `manifest.json`: the IIIF Presentation 3 manifest;
+- `manifest.json`: the IIIF Presentation 3 manifest, its images and thumbnails
+  the bundle's own files (relative references, resolved against the manifest's
+  location; its identifiers stay the archive's canonical URIs);
 - `index.html`: the exhibition as a plain page that opens from the folder;
 - `SHA256SUMS`: the SHA-256 of every other file, in `sha256sum -c` format.
+
+Self-contained: nothing in the bundle loads anything from outside it (tested by
+opening index.html in Chromium with the network blocked). The records' `web_url`
+and `api_url` remain, as links to where they live online, never loaded.
 """
 
 from __future__ import annotations
@@ -90,13 +97,16 @@ def export_exhibition(*, slug: str, target: Path, tier: str = "public") -> Bundl
     ctx = ApiContext.offline(audience)
     data = TYPES["exhibition"].load(ctx, [exhibition.pk], detail=True)[exhibition.pk]
     manifest_url = ctx.api_url("exhibition", data["id"], "manifest/")
-    manifest = iiif.exhibition_manifest(data, manifest_url) if images_in(data) else None
 
     staging = target.with_name(target.name + ".partial")
     if staging.exists():
         shutil.rmtree(staging)
     (staging / "renditions").mkdir(parents=True)
     copied = _copy_renditions(data, staging)
+    # Made from the rewritten answer, so its images are the bundle's files.
+    manifest = iiif.exhibition_manifest(data, manifest_url) if images_in(data) else None
+    if manifest is not None:
+        data["iiif_manifest"] = "manifest.json"
     _write_json(staging / "exhibition.json", data)
     if manifest is not None:
         _write_json(staging / "manifest.json", manifest)
@@ -119,7 +129,8 @@ def export_exhibition(*, slug: str, target: Path, tier: str = "public") -> Bundl
 
 
 def _copy_renditions(data: dict, staging: Path) -> int:
-    """Copy every rendition the answer lists into the bundle and point at it."""
+    """Copy every rendition the answer lists into the bundle and point at it (its
+    `url` and `file`); a rendition without a file is dropped from the answer."""
     images = images_in(data)
     uuids = {image["id"] for image in images}
     rows = m.Rendition.objects.filter(image__uuid__in=uuids).values_list(
@@ -128,10 +139,12 @@ def _copy_renditions(data: dict, staging: Path) -> int:
     files = {(str(uuid), spec, fmt): name for uuid, spec, fmt, name in rows}
     copied: dict[str, str] = {}
     for image in images:
+        kept = []
         for rendition in image["renditions"]:
             name = files.get((image["id"], rendition["spec"], rendition["format"]))
             if name is None:
                 continue
+            kept.append(rendition)
             extension = EXTENSIONS.get(rendition["format"], rendition["format"])
             relative = f"renditions/{image['id']}-{rendition['spec']}.{extension}"
             if relative not in copied.values():
@@ -141,7 +154,8 @@ def _copy_renditions(data: dict, staging: Path) -> int:
                 ):
                     shutil.copyfileobj(source, out)
                 copied[name] = relative
-            rendition["file"] = relative
+            rendition["file"] = rendition["url"] = relative
+        image["renditions"] = kept
     return len(copied)
 
 

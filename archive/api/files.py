@@ -12,7 +12,6 @@ visible to exhibition clients.
 from __future__ import annotations
 
 import datetime
-import logging
 from functools import lru_cache
 from typing import Any
 
@@ -25,8 +24,6 @@ from archive import models as m
 from archive.api.context import ApiContext, Audience
 from archive.renditions import MIME_TYPES
 from archive.storage import PRIVATE_RENDITIONS, rendition_storage
-
-logger = logging.getLogger(__name__)
 
 SALT = "archive.api.rendition"
 
@@ -138,14 +135,3 @@ def exhibition_image_ids(exhibition_id: int) -> list[int]:
     if hero:
         ids.append(hero)
     return list(dict.fromkeys(ids))
-
-
-def on_status_change(record: m.Publishable, old_status: str, new_status: str) -> None:
-    """Publishing an exhibition makes every size of its images, so kiosks and
-    manifests find them ready (`archive.effects` calls it after the workflow's
-    commit)."""
-    if isinstance(record, m.Exhibition) and new_status == m.Status.PUBLISHED:
-        try:
-            ensure_named_renditions(exhibition_image_ids(record.pk))
-        except Exception:  # never fail a publication over a rendition
-            logger.exception("Renditions for exhibition %s failed.", record.pk)

@@ -3,6 +3,13 @@
 Built from the same presented records as the JSON answers, so a manifest can never
 show more than the API does: only visible images, only their public renditions, and
 always with their credit line (`requiredStatement`) and rights URI (`rights`).
+
+A canvas is painted with the whole image fit to view (the `view` rendition, 1,600 px
+on its long side, made in the background when the image is published), never with
+a crop; the thumbnail is separate. An exhibition's sections are its `structures`
+(one Range per section, in order). Nothing is rendered while answering: an image
+whose whole-image rendition is not made yet has no canvas. Every manifest is
+validated against the specification's JSON schema in tests/api/test_iiif.py.
 Specification: https://iiif.io/api/presentation/3.0/
 """
 
@@ -11,6 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from archive.api.context import LANGUAGES
+from archive.renditions import NAMED_SPECS, parse_spec
+
+#: The rendition that paints a canvas: the whole image, long side 1,600 px.
+VIEW_SPEC = str(parse_spec(NAMED_SPECS["view"]))
+THUMBNAIL_SPEC = str(parse_spec(NAMED_SPECS["thumbnail"]))
 
 CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 CONTENT_TYPE = f'application/ld+json;profile="{CONTEXT}"'
@@ -30,16 +42,28 @@ def language_map(value: Any, fallback: str | None = None) -> dict[str, list[str]
     return result
 
 
+def _whole(rendition: dict) -> bool:
+    """Whether a rendition shows the whole image (a `fill-` spec is a crop)."""
+    return not rendition["spec"].startswith("fill-")
+
+
 def _painting_rendition(image: dict) -> dict | None:
-    """The largest JPEG (every viewer decodes it), else the largest rendition."""
-    renditions = image["renditions"]
-    jpegs = [r for r in renditions if r["format"] == "jpeg"] or renditions
-    return max(jpegs, key=lambda r: r["width"] * r["height"], default=None)
+    """The whole image fit to view, as JPEG (every viewer decodes it); else the
+    largest whole-image JPEG, else None (the canvas waits for the background task)."""
+    whole = [r for r in image["renditions"] if r["format"] == "jpeg" and _whole(r)]
+    for rendition in whole:
+        if rendition["spec"] == VIEW_SPEC:
+            return rendition
+    return max(whole, key=lambda r: r["width"] * r["height"], default=None)
 
 
 def _thumbnail(image: dict) -> list[dict]:
+    """The named thumbnail (JPEG), else the smallest JPEG."""
     renditions = [r for r in image["renditions"] if r["format"] == "jpeg"]
-    small = min(renditions, key=lambda r: r["width"] * r["height"], default=None)
+    named = [r for r in renditions if r["spec"] == THUMBNAIL_SPEC]
+    small = min(
+        named or renditions, key=lambda r: r["width"] * r["height"], default=None
+    )
     if small is None:
         return []
     return [_image_resource(small)]
@@ -179,12 +203,41 @@ def exhibition_images(exhibition: dict) -> list[dict]:
     return images
 
 
+def structures(exhibition: dict, canvas_ids: dict[str, str], manifest_url: str):
+    """One Range per section that shows at least one painted image, in order."""
+    ranges = []
+    for number, section in enumerate(exhibition.get("sections", []), start=1):
+        members = []
+        for item in section["items"]:
+            canvas_id = (
+                canvas_ids.get(item["record"]["id"])
+                if item["type"] == "image"
+                else None
+            )
+            if canvas_id and canvas_id not in members:
+                members.append(canvas_id)
+        if members:
+            ranges.append(
+                {
+                    "id": f"{manifest_url}range/{number}",
+                    "type": "Range",
+                    "label": language_map(
+                        section["title"], fallback=f"Section {number}"
+                    ),
+                    "items": [{"id": member, "type": "Canvas"} for member in members],
+                }
+            )
+    return ranges
+
+
 def exhibition_manifest(exhibition: dict, manifest_url: str) -> dict:
     canvases = []
+    canvas_ids: dict[str, str] = {}
     for number, image in enumerate(exhibition_images(exhibition), start=1):
         painted = canvas(image, f"{manifest_url}canvas/{number}")
         if painted is not None:
             canvases.append(painted)
+            canvas_ids[image["id"]] = painted["id"]
     credits: dict[str, list[str]] = {}
     for painted in canvases:
         for code, values in painted["requiredStatement"]["value"].items():
@@ -211,6 +264,9 @@ def exhibition_manifest(exhibition: dict, manifest_url: str) -> dict:
     summary = language_map(exhibition["summary"])
     if summary:
         manifest["summary"] = summary
+    ranges = structures(exhibition, canvas_ids, manifest_url)
+    if ranges:
+        manifest["structures"] = ranges
     if exhibition["curators"]:
         manifest["metadata"] = [
             {

@@ -2,12 +2,15 @@
 
 DRF's exceptions go through `exception_handler`; Django-level errors under `/api/`
 (an unknown URL, an unhandled exception) go through `handler404` and `handler500`,
-which keep the HTML pages everywhere else. No response ever carries a traceback.
+which keep the HTML pages everywhere else. `ProblemMiddleware` catches what those
+never see: Django's debug pages under DEBUG=1, a 405 from a plain Django view, a
+CSRF refusal. No response ever carries a traceback.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -161,3 +164,60 @@ def handler500(request: HttpRequest):
             "server_error",
         )
     return defaults.server_error(request)
+
+
+#: Headers an error keeps when its body is replaced.
+_KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After", "Vary")
+
+
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _detail(request: HttpRequest, response: HttpResponse) -> tuple[str, str]:
+    status = response.status_code
+    if status == 404:
+        return _("There is nothing at this address."), "not_found"
+    if status == 405:
+        allowed = response.get("Allow", "GET, HEAD")
+        return (
+            _("This address does not accept %(method)s; it answers %(allowed)s.")
+            % {"method": request.method, "allowed": allowed},
+            "method_not_allowed",
+        )
+    if status == 403:
+        return _("Not allowed."), "permission_denied"
+    if status >= 500:
+        return (
+            _("The server failed to answer; the error has been logged."),
+            "server_error",
+        )
+    return HTTPStatus(status).phrase, HTTPStatus(status).phrase.lower().replace(
+        " ", "_"
+    )
+
+
+class ProblemMiddleware:
+    """Every error under /api/ is problem+json, whatever produced it: Django's
+    technical 404 and 500 pages under DEBUG=1 (an address that matches no route,
+    an unhandled exception), an empty 405 from a plain Django view, an HTML CSRF
+    refusal. Errors already in JSON (DRF's, through `exception_handler`) pass."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not is_api_request(request)
+            or _is_json(response.get("Content-Type", ""))
+        ):
+            return response
+        detail, code = _detail(request, response)
+        replaced = problem_response(request, response.status_code, detail, code)
+        for header in _KEPT_HEADERS:
+            if header in response:
+                replaced[header] = response[header]
+        return replaced

@@ -27,26 +27,49 @@ LANG = OpenApiParameter(
     OpenApiParameter.QUERY,
     enum=list(LANGUAGES),
     description=(
-        "Collapse translated fields to strings in this language (falling back to "
-        "English). Without it, translated fields are maps of every language."
+        "Collapse translated fields to strings in this language, falling back to "
+        "English where a record has no text in it. The answer says which: "
+        "`Content-Language` lists the languages given (the one asked for, then "
+        "`en` if anything fell back) and `Language-Fallbacks` names the fields "
+        "given in English for at least one record (e.g. `title, caption`). "
+        "Without it, translated fields are maps of every language."
     ),
 )
+
+#: Response headers of answers with translated fields (see LANG).
+LANGUAGE_HEADERS = {
+    "Content-Language": {
+        "description": "With `lang`: the languages of the collapsed fields, the "
+        "one asked for first, then `en` if any field fell back to English.",
+        "schema": {"type": "string", "example": "fr, en"},
+    },
+    "Language-Fallbacks": {
+        "description": "With `lang`, when some record had no text in that "
+        "language: the fields given in English instead, comma-separated.",
+        "schema": {"type": "string", "example": "title, caption"},
+    },
+}
 
 
 class ArchiveAutoSchema(AutoSchema):
     def get_override_parameters(self) -> list[Any]:
         parameters = super().get_override_parameters()
-        action = getattr(self.view, "action", None)
-        if getattr(self.view, "translated", True) and action not in getattr(
-            self.view, "untranslated_actions", ()
-        ):
+        if self.is_translated():
             parameters = [LANG, *parameters]
         return parameters
+
+    def is_translated(self) -> bool:
+        action = getattr(self.view, "action", None)
+        return getattr(self.view, "translated", True) and action not in getattr(
+            self.view, "untranslated_actions", ()
+        )
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
+        if self.is_translated() and "200" in responses:
+            responses["200"].setdefault("headers", {}).update(LANGUAGE_HEADERS)
         errors = dict(ERRORS)
         errors.update(getattr(self.view, "extra_errors", {}))
         for code, description in errors.items():

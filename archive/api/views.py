@@ -27,7 +27,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from archive import kinds
 from archive import models as m
-from archive.api import files, filters, iiif, prepared
+from archive.api import filters, iiif, prepared
 from archive.api.caching import Rendered, cached_response, etag_for
 from archive.api.changes import gone_for
 from archive.api.context import ApiContext, Audience
@@ -51,11 +51,17 @@ JSON = "application/json"
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 
 
-def render_json(data: Any, content_type: str = JSON) -> Rendered:
+def render_json(
+    data: Any, content_type: str = JSON, ctx: ApiContext | None = None
+) -> Rendered:
     """Compact UTF-8 JSON. orjson: the standard library's encoder took a seventh of
-    a 50-record page's time; the answers hold only JSON types already."""
+    a 50-record page's time; the answers hold only JSON types already. With the
+    context that made it, the answer says in which languages it was given."""
     body = orjson.dumps(data)
-    return Rendered(body=body, etag=etag_for(body), content_type=content_type)
+    headers = ctx.language_headers() if ctx is not None else ()
+    return Rendered(
+        body=body, etag=etag_for(body), content_type=content_type, headers=headers
+    )
 
 
 class LdJsonRenderer(JSONRenderer):
@@ -172,7 +178,8 @@ class RecordViewSet(ApiMixin, GenericViewSet):
                 "next": page_link(request, page.next_cursor),
                 "previous": page_link(request, page.previous_cursor),
                 "results": [records[pk] for pk in page.pks if pk in records],
-            }
+            },
+            ctx=ctx,
         )
 
     def count(self, request: Request, ctx: ApiContext, queryset, version: int) -> int:
@@ -220,7 +227,7 @@ class RecordViewSet(ApiMixin, GenericViewSet):
         record = self.presenter.load(ctx, [pk], detail=True).get(pk)
         if record is None:
             raise exceptions.NotFound()
-        return render_json(record)
+        return render_json(record, ctx=ctx)
 
 
 class ManifestMixin:
@@ -242,9 +249,6 @@ class ManifestMixin:
             )
         )(cls)
 
-    def before_manifest(self, pk: int) -> None:
-        """Work the manifest needs done first."""
-
     def make_manifest(self, record: dict, url: str) -> dict:
         raise NotImplementedError
 
@@ -259,8 +263,9 @@ class ManifestMixin:
         def render(version: int) -> Rendered:
             check_params(request.query_params, set())
             ctx = ApiContext.for_request(request)
+            # Nothing is rendered here: the renditions a manifest shows are made
+            # in the background when the image or exhibition is published.
             pk = self.visible_pk(ctx, uuid)
-            self.before_manifest(pk)
             detail = self.manifest_from_detail
             record = self.presenter.load(ctx, [pk], detail=detail).get(pk)
             if record is None:
@@ -316,9 +321,6 @@ class ImageViewSet(ManifestMixin, RecordViewSet):
     )
     manifest_summary = "IIIF Presentation 3 manifest of the image"
     manifest_empty = gettext_lazy("This image has no rendition to show yet.")
-
-    def before_manifest(self, pk: int) -> None:
-        files.ensure_named_renditions([pk])
 
     def make_manifest(self, record: dict, url: str) -> dict:
         return iiif.image_manifest(record, url)

@@ -18,6 +18,7 @@ from archive.models.places import Place, PlaceKind
 from archive.models.righteous import Recognition, RescuedPerson, Rescuer
 from archive.models.search import SearchDocument, SearchFacet
 from archive.models.sources import Source, SourceKind
+from archive.models.tasks import Outcome, TaskReport
 from archive.models.terms import Term, Vocabulary
 from archive.models.testimonies import (
     ConsentBasis,
@@ -52,6 +53,7 @@ __all__ = [
     "Membership",
     "NameVariant",
     "Organisation",
+    "Outcome",
     "OrganisationKind",
     "Permission",
     "Person",
@@ -70,6 +72,7 @@ __all__ = [
     "Source",
     "SourceKind",
     "Status",
+    "TaskReport",
     "Term",
     "Testimony",
     "TestimonyKind",

@@ -180,6 +180,27 @@ class Publishable(models.Model):
         db_index=True,
         help_text=_("Keep the record hidden until this date, even when published."),
     )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Publish the record automatically at this date and time (Brussels time). "
+            "Only someone allowed to publish may set it; the record is published in "
+            "their name, through the same checks as the Publish action."
+        ),
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who set the publication time; the record is published as them."),
+    )
     content_warning = models.TextField(
         _("content warning"),
         blank=True,

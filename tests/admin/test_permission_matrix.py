@@ -128,6 +128,7 @@ def plain_rule(model: type[models.Model]) -> Callable[[str, str, str], bool]:
             "delete": "delete",
             "delete_selected": "delete",
             "rotate_key": "change",
+            "mark_seen": "change",
         }.get(path)
         if needed is None:
             raise AssertionError(f"no rule for the path {path!r}: add one")
@@ -178,6 +179,9 @@ PLAIN_RECIPES: dict[type[models.Model], Callable[[], Any]] = {
     m.ApiClient: lambda: _api_client(),
     get_user_model(): lambda: f.make_user(username="someone-else"),
     Group: lambda: Group.objects.create(name="A group"),
+    m.TaskReport: lambda: m.TaskReport.objects.create(
+        task="archive.check_fixity", outcome=m.Outcome.PROBLEMS, message="1 changed"
+    ),
 }
 
 
@@ -198,6 +202,7 @@ MARKER_FIELDS = (
     "name",
     "label",
     "username",
+    "note",
 )
 
 
@@ -562,6 +567,8 @@ class Matrix:
             elif name == "rotate_key":
                 old = obj.key_hash
                 effect = lambda old=old: refetch().key_hash != old  # noqa: E731
+            elif name == "mark_seen":
+                effect = lambda: refetch().seen  # noqa: E731
             else:
                 raise AssertionError(f"action {name!r}: add its expected effect")
             cases.append(

@@ -59,7 +59,7 @@ def test_bundle_has_json_renditions_manifest_page_and_checksums(tmp_path, api):
     names = {(r["name"], r["format"]) for r in renditions}
     assert names == {
         (n, fmt)
-        for n in ("thumbnail", "card", "medium", "large")
+        for n in ("thumbnail", "card", "medium", "large", "view")
         for fmt in ("jpeg", "webp")
     }
     for rendition in renditions:

@@ -1,14 +1,28 @@
 """IIIF Presentation 3 manifests: the structure the specification requires, with the
-credit line in `requiredStatement` and the rights URI in `rights`.
-Specification: https://iiif.io/api/presentation/3.0/"""
+credit line in `requiredStatement` and the rights URI in `rights`; canvases painted
+with the whole image fit to view, thumbnails apart, sections as Ranges.
+Specification: https://iiif.io/api/presentation/3.0/
+
+Every manifest is also validated against the specification's JSON schema,
+`iiif_3_0.json` of the IIIF consortium's validator
+(https://github.com/IIIF/presentation-validator, schema/iiif_3_0.json, Apache-2.0),
+read from `IIIF_SCHEMA` (default tests/api/schemas/iiif_3_0.json)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from functools import cache
+from pathlib import Path
 
+import jsonschema
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from archive import models as m
+from archive import tasks
 from tests import factories as f
 from tests.api.builders import ct, full_archive
 
@@ -48,7 +62,40 @@ def assert_resources(resources, where, types):
             assert_language_map(resource["label"], where)
 
 
+SCHEMA_PATH = Path(
+    os.environ.get("IIIF_SCHEMA") or Path(__file__).parent / "schemas" / "iiif_3_0.json"
+)
+
+
+@cache
+def iiif_validator() -> jsonschema.protocols.Validator:
+    if not SCHEMA_PATH.exists():
+        pytest.skip(
+            f"No IIIF Presentation 3 schema at {SCHEMA_PATH}: save "
+            "schema/iiif_3_0.json of github.com/IIIF/presentation-validator there "
+            "(or set IIIF_SCHEMA)."
+        )
+    schema = json.loads(SCHEMA_PATH.read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def assert_schema_valid(manifest: dict) -> None:
+    """No error from the specification's JSON schema (all of them listed)."""
+    errors = sorted(iiif_validator().iter_errors(manifest), key=lambda e: e.path)
+    assert not errors, "\n".join(
+        f"{list(error.absolute_path)}: {error.message[:300]}" for error in errors
+    )
+
+
+def painted(image: m.Image) -> m.Image:
+    """The image as the background task leaves it once it is published."""
+    tasks.sync_image_renditions(image.pk)
+    return image
+
+
 def assert_valid_manifest(manifest: dict, url: str) -> None:
+    assert_schema_valid(manifest)
     ids: list[str] = []
     assert manifest["@context"] == CONTEXT
     assert manifest["id"] == url
@@ -104,6 +151,7 @@ def assert_valid_manifest(manifest: dict, url: str) -> None:
 
 def test_image_manifest_structure_credit_and_rights(api):
     archive = full_archive()
+    painted(archive.image)
     url = f"http://testserver/api/v1/images/{archive.image.uuid}/manifest/"
     response = api.get(url)
     assert response.status_code == 200
@@ -120,17 +168,24 @@ def test_image_manifest_structure_credit_and_rights(api):
     assert manifest["rights"] == archive.image.rights_uri
     [canvas] = manifest["items"]
     body = canvas["items"][0]["items"][0]["body"]
-    # Made on demand: the largest named size paints the canvas.
-    large = archive.image.renditions.get(spec="width-1600", format="jpeg")
-    assert body["width"] == large.width == canvas["width"]
+    # The whole image fit to view paints the canvas; the thumbnail is apart.
+    view = archive.image.renditions.get(spec="max-1600x1600", format="jpeg")
+    assert body["id"].endswith(view.file.url)
+    assert (body["width"], body["height"]) == (
+        archive.image.width,
+        archive.image.height,
+    )
+    thumbnail = archive.image.renditions.get(spec="fill-200x200", format="jpeg")
+    assert canvas["thumbnail"][0]["id"].endswith(thumbnail.file.url)
 
 
 def test_exhibition_manifest_has_a_canvas_per_visible_image(api):
     archive = full_archive()
+    painted(archive.image)
     second = f.make_image(status=m.Status.PUBLISHED, rights_uri=m.Rights.CC_BY)
     hidden = f.make_image(status=m.Status.DRAFT)
     for image in (second, hidden):
-        image.get_rendition("thumbnail")
+        painted(image).get_rendition("large")
         archive.exhibition.sections.get().items.create(
             position=30, content_type=ct(image), object_id=image.pk
         )
@@ -155,3 +210,112 @@ def test_exhibition_without_images_has_no_manifest(api):
     response = api.get(f"/api/v1/exhibitions/{exhibition.uuid}/manifest/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def wide_image(width: int = 3000, height: int = 1000) -> m.Image:
+    """A published chart-like image, wider than the view size."""
+    from django.core.files.base import ContentFile
+
+    from archive.media import ingest_image
+
+    image = m.Image(
+        title="A wide chart",
+        alt_text="A wide test chart.",
+        credit_line="Test chart, CC0 1.0",
+        rights_uri=m.Rights.CC0,
+        status=m.Status.PUBLISHED,
+    )
+    ingest_image(
+        image=image,
+        upload=ContentFile(f.jpeg_bytes(width, height)),
+        filename="chart.jpg",
+    )
+    return painted(image)
+
+
+def test_a_canvas_paints_the_whole_image_fit_to_view(api):
+    """A 3,000 x 1,000 image paints a 1,600 x 533 canvas: nothing cropped, even
+    when crops (card, thumbnail) exist."""
+    image = wide_image()
+    image.get_rendition("card")
+    url = f"http://testserver/api/v1/images/{image.uuid}/manifest/"
+    manifest = api.get(url).json()
+    assert_valid_manifest(manifest, url)
+    [canvas] = manifest["items"]
+    body = canvas["items"][0]["items"][0]["body"]
+    assert (canvas["width"], canvas["height"]) == (1600, 533)
+    assert (body["width"], body["height"]) == (1600, 533)
+    assert manifest["thumbnail"][0]["width"] == 200
+
+
+def test_a_manifest_request_renders_nothing(api):
+    """An image whose whole-image size is not made yet has no canvas; asking for
+    its manifest makes no rendition (that is the background task's work)."""
+    image = f.make_image(status=m.Status.PUBLISHED)
+    image.get_rendition("card")  # a crop only
+    before = image.renditions.count()
+    response = api.get(f"/api/v1/images/{image.uuid}/manifest/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert image.renditions.count() == before
+
+
+def test_exhibition_sections_are_ranges_of_their_canvases(api):
+    first, second, third = (
+        painted(f.make_image(status=m.Status.PUBLISHED)) for _ in range(3)
+    )
+    person = f.published(f.make_person())
+    exhibition = f.make_exhibition(
+        items=[first, person], status=m.Status.PUBLISHED, title_fr="Exposition"
+    )
+    other = exhibition.sections.create(title="Second section", position=2)
+    for position, image in enumerate((second, third, first)):
+        other.items.create(
+            position=position, content_type=ct(image), object_id=image.pk
+        )
+    empty = exhibition.sections.create(title="Text only", position=3)
+    empty.items.create(position=0, content_type=ct(person), object_id=person.pk)
+    url = f"http://testserver/api/v1/exhibitions/{exhibition.uuid}/manifest/"
+    manifest = api.get(url).json()
+    assert_valid_manifest(manifest, url)
+    canvas_ids = [canvas["id"] for canvas in manifest["items"]]
+    assert len(canvas_ids) == 3
+    ranges = manifest["structures"]
+    assert [r["label"] for r in ranges] == [
+        {"en": ["Section"]},
+        {"en": ["Second section"]},
+    ]
+    assert all(r["type"] == "Range" for r in ranges)
+    assert [item["id"] for item in ranges[0]["items"]] == [canvas_ids[0]]
+    assert [item["id"] for item in ranges[1]["items"]] == [
+        canvas_ids[1],
+        canvas_ids[2],
+        canvas_ids[0],
+    ]
+
+
+def test_the_schema_check_rejects_a_broken_manifest():
+    """The schema check is real: a label that is not a language map fails it."""
+    broken = {
+        "@context": CONTEXT,
+        "id": "https://example.org/manifest",
+        "type": "Manifest",
+        "label": "not a language map",
+        "items": [],
+    }
+    with pytest.raises(AssertionError):
+        assert_schema_valid(broken)
+
+
+def test_manifest_queries_do_not_grow_with_renditions(api):
+    """A manifest is read from the presented record: a fixed number of queries."""
+    image = wide_image()
+    url = f"/api/v1/images/{image.uuid}/manifest/"
+    with CaptureQueriesContext(connection) as first:
+        api.get(url, HTTP_CACHE_CONTROL="no-cache")
+    image.get_rendition("medium")
+    image.get_rendition("large", "webp")
+    m.ArchiveVersion.bump()
+    with CaptureQueriesContext(connection) as second:
+        api.get(url)
+    assert len(second) == len(first)

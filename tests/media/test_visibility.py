@@ -11,7 +11,7 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import effects, media, services
+from archive import effects, media, services, tasks
 from archive import models as m
 from archive.storage import private_storage, public_storage
 from tests import factories as f
@@ -138,16 +138,34 @@ def test_any_change_that_hides_an_image_removes_public_renditions(
     assert public_files(stored_files) == []
 
 
-def test_rendition_of_an_image_whose_embargo_ended_becomes_public(client):
+def test_rendition_of_an_image_whose_embargo_ended_is_served_without_moving_it(
+    client,
+):
+    """A visitor's request serves the file but moves nothing (no slow work in a
+    visitor's request); the embargo-release task moves it to public storage."""
     image = publishable_image(status=m.Status.PUBLISHED, embargo_until=FUTURE)
     rendition = image.get_rendition("card")
     assert not rendition.is_public
     m.Image.objects.filter(pk=image.pk).update(embargo_until=timezone.localdate())
     response = client.get(rendition.url)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert not m.Rendition.objects.get(pk=rendition.pk).is_public
+
+
+def test_the_embargo_release_task_makes_the_renditions_public(
+    client, django_capture_on_commit_callbacks
+):
+    """Once the embargo has ended, the release task moves the files; the old
+    private address no longer answers."""
+    image = publishable_image(status=m.Status.PUBLISHED, embargo_until=FUTURE)
+    rendition = image.get_rendition("card")
+    m.Image.objects.filter(pk=image.pk).update(embargo_until=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.release_embargoes() == 1
     moved = m.Rendition.objects.get(pk=rendition.pk)
-    assert moved.is_public and response["Location"] == moved.url
-    assert public_storage.exists(moved.file.name)
+    assert moved.is_public and public_storage.exists(moved.file.name)
+    assert client.get(rendition.url).status_code == 404
 
 
 def test_lists_prefetch_renditions_without_a_query_per_image(

@@ -79,7 +79,7 @@ Rendition = Shape(
             s.CharField(
                 read_only=True,
                 allow_null=True,
-                help_text="thumbnail, card, medium or large; null for other sizes.",
+                help_text="thumbnail, card, medium, large or view (the whole image, long side 1,600 px); null for other sizes.",
             ),
             lambda ctx, row, batch: SPEC_NAMES.get(row["spec"]),
             columns=("spec",),
