@@ -45,6 +45,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -92,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it sees a view's exception first: a failed database or storage is
+    # a 503 (a full disk a 507), never a 500 (archive/faults.py).
+    "archive.faults.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "memorial.urls"
@@ -198,7 +206,20 @@ def s3_storages(
     `public/`; give that prefix public read in the bucket policy (or serve it from
     S3_PUBLIC_DOMAIN). Their names are unique per file, so they are cached for a year.
     """
+    from botocore.config import Config
+
     common = {
+        # Reads never hang: a storage that does not answer within the timeout is
+        # a 503 (archive/faults.py), after at most STORAGE_MAX_ATTEMPTS tries.
+        "client_config": Config(
+            s3={"addressing_style": addressing_style or None},
+            connect_timeout=env_float("STORAGE_TIMEOUT", 5.0),
+            read_timeout=env_float("STORAGE_TIMEOUT", 5.0),
+            retries={
+                "total_max_attempts": env_int("STORAGE_MAX_ATTEMPTS", 2),
+                "mode": "standard",
+            },
+        ),
         "bucket_name": bucket,
         "endpoint_url": endpoint_url or None,
         "region_name": region or None,
@@ -312,6 +333,8 @@ CACHES = {
 
 # Security. Secure by default; local development relaxes only what HTTP needs.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe /health/ over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.api.conftest import _fresh_caches  # noqa: F401  (autouse: empty caches)
+from tests.media.conftest import moto_endpoint, s3, stored_files  # noqa: F401
 
 
 def instance_env(database_url: str, media_root: Path, **extra: str) -> dict[str, str]:
