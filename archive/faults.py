@@ -19,7 +19,7 @@ from typing import Any
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from archive.api.problems import is_api_request, problem_response
 
@@ -96,32 +96,36 @@ class ServiceUnavailableMiddleware:
     def process_exception(
         self, request: HttpRequest, exception: Exception
     ) -> HttpResponse | None:
-        if is_database_outage(exception):
-            logger.error("Database unavailable: %s", exception)
-            _close_broken_connections()
-            return unavailable_response(
-                request,
-                503,
-                _("The archive's database is unavailable; please try again shortly."),
-                "database_unavailable",
-            )
-        if is_storage_outage(exception):
-            logger.error("Storage unavailable: %s", exception)
-            return unavailable_response(
-                request,
-                503,
-                _("The archive's file storage is unavailable; please try again."),
-                "storage_unavailable",
-            )
-        if is_disk_full(exception):
-            logger.critical("Disk full while storing a file: %s", exception)
-            return unavailable_response(
-                request,
-                507,
-                _(
-                    "The archive has no room left to store this file; nothing was "
-                    "saved. Tell the administrator."
-                ),
-                "insufficient_storage",
-            )
+        for matches, status, code, detail in FAULTS:
+            if matches(exception):
+                logger.error("%s: %s", code, exception)
+                if status == 503:
+                    _close_broken_connections()
+                return unavailable_response(request, status, str(detail), code)
         return None
+
+
+#: (is it this fault?, status, code, what the visitor is told), first match wins.
+FAULTS = (
+    (
+        is_database_outage,
+        503,
+        "database_unavailable",
+        _("The archive's database is unavailable; please try again shortly."),
+    ),
+    (
+        is_storage_outage,
+        503,
+        "storage_unavailable",
+        _("The archive's file storage is unavailable; please try again."),
+    ),
+    (
+        is_disk_full,
+        507,
+        "insufficient_storage",
+        _(
+            "The archive has no room left to store this file; nothing was saved. "
+            "Tell the administrator."
+        ),
+    ),
+)
