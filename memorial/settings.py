@@ -10,6 +10,7 @@ the environment win over it (memorial/envfile.py).
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
+    "axes",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -100,7 +102,26 @@ MIDDLEWARE = [
     # Last, so it sees a view's exception first: a failed database or storage is
     # a 503 (a full disk a 507), never a 500 (archive/faults.py).
     "archive.faults.ServiceUnavailableMiddleware",
+    # Last of all: refuses logins from locked-out accounts and addresses.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Staff logins: after LOGIN_FAILURE_LIMIT failures, the account AND the client
+# address are each locked out (429) for LOGIN_LOCKOUT_MINUTES; a success resets.
+# The address is read by archive/client_address.py (TRUSTED_PROXIES), so a forged
+# X-Forwarded-For neither escapes nor resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # Refuses inactive users, so a deactivated user's session ends at once.
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "archive.client_address.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "memorial.urls"
 WSGI_APPLICATION = "memorial.wsgi.application"
@@ -305,11 +326,15 @@ ARCHIVE_PUBLIC_BASE_URL = os.environ.get(
     "ARCHIVE_PUBLIC_BASE_URL", "http://127.0.0.1:8000"
 )
 
+# With REDIS_URL, every worker shares the cache: API rate-limit counts and rendered
+# answers. CACHE_KEY_PREFIX keeps deployments sharing one Redis apart.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "")
 CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -320,7 +345,7 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "api",
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}api",
         }
         if os.environ.get("REDIS_URL")
         else {
@@ -369,6 +394,11 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["authorization", "if-none-match", "if-modified-since", "accept"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
+# Proxies in front of the app that each append to X-Forwarded-For (0: none, the
+# peer address is the client). Read by archive/client_address.py for login
+# lockouts and API rate limits. API_NUM_PROXIES is its former name.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", env_int("API_NUM_PROXIES", 0))
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
@@ -382,7 +412,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "UNAUTHENTICATED_TOKEN": None,
     # Proxies in front of the app that append to X-Forwarded-For (0: use the peer).
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Memorial archive API",
