@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from archive import backup
 from archive import models as m
 from archive.backup import BackupError, create_backup, restore_backup, verify_bag
 from archive.media import ingest_source_file
@@ -133,3 +136,41 @@ def test_backup_leaves_out_sessions_and_derived_rows_but_keeps_groups_and_client
     assert stored["key_hash"] == client.key_hash
     assert Group.objects.filter(name="Publisher").exists()
     shutil.rmtree(bag)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_taken_while_a_curator_saves_holds_all_or_none_of_the_save(
+    tmp_path, monkeypatch
+):
+    f.make_person(family_name="Before")
+    saved = {}
+
+    def curator_saves_now(model) -> None:
+        """Right after the people are written, another connection commits a new
+        person (and so a history row, which the bag has not reached yet)."""
+        if model is not m.Person or saved:
+            return
+
+        def save() -> None:
+            try:
+                saved["person"] = f.make_person(family_name="DuringBackup")
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=save)
+        thread.start()
+        thread.join()
+
+    monkeypatch.setattr(backup, "after_model_dumped", curator_saves_now)
+    bag = tmp_path / "bag"
+    create_backup(bag)
+
+    assert "person" in saved  # the save really happened during the backup
+    rows = json.loads((bag / "data" / "database.json").read_text())
+    names = [
+        row["fields"]["family_name"]
+        for row in rows
+        if row["model"] in ("archive.person", "archive.historicalperson")
+    ]
+    assert "DuringBackup" not in names
+    assert names.count("Before") == 2  # the record and its history row
