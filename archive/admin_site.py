@@ -11,12 +11,20 @@ import datetime
 
 from django.contrib import admin
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from archive import two_factor
 from archive.kinds import PUBLISHABLE_MODELS
 from archive.models import Image, Status
+from archive.two_factor import (
+    StaffLoginForm,
+    is_verified,
+    needs_enrolment,
+    two_factor_required,
+)
 
 ATTENTION_WINDOW_DAYS = 30
 
@@ -91,6 +99,26 @@ class ArchiveAdminSite(admin.AdminSite):
     site_header = _("Memorial archive")
     site_title = _("Memorial archive curation")
     index_title = _("Curation")
+
+    login_form = StaffLoginForm
+
+    def has_permission(self, request) -> bool:
+        """Staff, and verified by a second factor where one is required."""
+        if not super().has_permission(request):
+            return False
+        user = request.user
+        return not two_factor_required(user) or is_verified(user)
+
+    def login(self, request, extra_context=None):
+        if request.user.is_staff and needs_enrolment(request.user):
+            return HttpResponseRedirect(reverse("admin:two-factor"))
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path("two-factor/", two_factor.enrol, name="two-factor"),
+            *super().get_urls(),
+        ]
 
     def index(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "attention": attention_items()}

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "axes",
     "rest_framework",
     "django_filters",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -122,6 +125,15 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "archive.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Attempts and lockouts are not shown in the admin (every model there is covered
+# by the permission matrix); see and clear them with manage.py axes_list_attempts,
+# axes_reset_username USERNAME and axes_reset_ip ADDRESS.
+AXES_ENABLE_ADMIN = False
+
+# Two-factor login (archive/two_factor.py): optional for staff; with this on,
+# required for Publishers and superusers.
+ARCHIVE_2FA_FOR_PUBLISHERS = env_bool("ARCHIVE_2FA_FOR_PUBLISHERS", default=False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Memorial archive")
 
 ROOT_URLCONF = "memorial.urls"
 WSGI_APPLICATION = "memorial.wsgi.application"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import factories as f
 
@@ -88,3 +89,50 @@ def test_a_deactivated_users_session_ends_at_once(client, staff):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def _code(device) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def test_staff_who_set_up_an_authenticator_need_its_code_to_log_in(client, staff):
+    client.force_login(staff)
+    page = client.get(reverse("admin:two-factor"))
+    assert page.status_code == 200
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    wrong = client.post(reverse("admin:two-factor"), {"token": "000000"})
+    assert wrong.status_code == 200 and not TOTPDevice.objects.get().confirmed
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp slows down guessing after a wrong code
+    confirmed = client.post(reverse("admin:two-factor"), {"token": _code(device)})
+    assert confirmed.status_code == 302
+    client.logout()
+
+    assert attempt(client, staff.username, PASSWORD).status_code == 200  # no code
+    assert "_auth_user_id" not in client.session
+    device.refresh_from_db()
+    device.last_t = -1  # the code above may be reused in this 30 s step
+    device.save()
+    response = client.post(
+        LOGIN,
+        {"username": staff.username, "password": PASSWORD, "otp_token": _code(device)},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_publishers_must_set_up_two_factor_when_the_deployment_requires_it(
+    client, settings
+):
+    publisher = f.make_user("Publisher")
+    editor = f.make_user("Editor")
+    client.force_login(editor)
+    settings.ARCHIVE_2FA_FOR_PUBLISHERS = True
+    assert client.get(reverse("admin:index")).status_code == 200  # not a Publisher
+    client.force_login(publisher)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:two-factor")
+    settings.ARCHIVE_2FA_FOR_PUBLISHERS = False
+    assert client.get(reverse("admin:index")).status_code == 200
