@@ -11,14 +11,21 @@ import datetime
 
 from django.contrib import admin
 from django.db.models import Q
-from django.urls import path
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from archive import admin_translations
+from archive import admin_translations, two_factor
 from archive.admin_translations import changelist_url as _changelist
 from archive.kinds import PUBLISHABLE_MODELS
 from archive.models import Image, Outcome, Status, TaskReport
+from archive.two_factor import (
+    StaffLoginForm,
+    is_verified,
+    needs_enrolment,
+    two_factor_required,
+)
 
 ATTENTION_WINDOW_DAYS = 30
 #: Every state but withdrawn, as a changelist filter (the counts exclude withdrawn).
@@ -137,13 +144,30 @@ class ArchiveAdminSite(admin.AdminSite):
     site_title = _("Memorial archive curation")
     index_title = _("Curation")
 
+    login_form = StaffLoginForm
+
+    def has_permission(self, request) -> bool:
+        """Staff, and verified by a second factor where one is required."""
+        if not super().has_permission(request):
+            return False
+        user = request.user
+        return not two_factor_required(user) or is_verified(user)
+
+    def login(self, request, extra_context=None):
+        if request.user.is_staff and needs_enrolment(request.user):
+            return HttpResponseRedirect(reverse("admin:two-factor"))
+        return super().login(request, extra_context)
+
     def get_urls(self):
-        report = path(
-            "translations/",
-            self.admin_view(admin_translations.translation_report),
-            name="archive_translations",
-        )
-        return [report, *super().get_urls()]
+        return [
+            path("two-factor/", two_factor.enrol, name="two-factor"),
+            path(
+                "translations/",
+                self.admin_view(admin_translations.translation_report),
+                name="archive_translations",
+            ),
+            *super().get_urls(),
+        ]
 
     def index(self, request, extra_context=None):
         attention = attention_items()

@@ -187,6 +187,15 @@ def make_renditions(
         image.try_rendition(spec, fmt)
 
 
+def remake_rendition(rendition: Rendition) -> Rendition | None:
+    """Make a rendition again whose file is missing from storage; None if the
+    original cannot be read either (the caller answers 404)."""
+    image, spec, fmt = rendition.image, rendition.spec, rendition.format
+    rendition.delete()
+    image._prefetched_objects_cache = {}
+    return image.try_rendition(spec, fmt)
+
+
 def publish_renditions(image: Image) -> None:
     """Move an image's private renditions to public storage, and make the usual
     ones. Each move is a compare-and-swap on the row, so two publishers never leave

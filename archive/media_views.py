@@ -10,12 +10,15 @@ answers 404, exactly like a file that does not exist.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from archive import media
+from archive.faults import StorageUnavailable, is_storage_outage
 from archive.models import Image, Rendition, Source
 from archive.renditions import MIME_TYPES
 from archive.storage import PRIVATE_RENDITIONS, private_storage, rendition_storage
@@ -48,6 +51,21 @@ def _staff_may(request: HttpRequest, permission: str) -> bool:
     return True
 
 
+def open_or_404(storage: Any, name: str) -> Any:
+    """Open a stored file: 404 if it is missing, StorageUnavailable (503) if the
+    storage itself failed, so an outage is never mistaken for a deleted file."""
+    try:
+        return storage.open(name, "rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing.") from error
+    except Exception as error:
+        if is_storage_outage(error):
+            raise StorageUnavailable(str(error)) from error
+        if isinstance(error, OSError):
+            raise Http404("The file cannot be read.") from error
+        raise
+
+
 def _file_response(
     storage,
     name: str,
@@ -56,10 +74,7 @@ def _file_response(
     filename: str | None = None,
     public: bool = False,
 ) -> FileResponse:
-    try:
-        handle = storage.open(name, "rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404("The file is missing.") from error
+    handle = open_or_404(storage, name)
     response = FileResponse(
         handle,
         as_attachment=attachment,
@@ -111,6 +126,13 @@ def private_rendition(request: HttpRequest, name: str):
         return response
     if not _staff_may(request, "archive.view_image"):
         raise Http404
+    if not rendition_storage.exists(rendition.file.name):
+        # Lost from storage (a restore without renditions, a cleanup gone wrong):
+        # made again from the original, or a clean 404 if that cannot be done.
+        remade = media.remake_rendition(rendition)
+        if remade is None:
+            raise Http404("The rendition is missing and cannot be made again.")
+        return HttpResponseRedirect(remade.url)
     return _file_response(rendition_storage, rendition.file.name, attachment=False)
 
 

@@ -251,6 +251,15 @@ def delete_on_commit(storage: Storage, name: str) -> None:
 def save_with_transaction(storage: Storage, name: str, content: Any) -> str:
     """Save a file that goes again if the current transaction does not commit;
     returns the name it was stored under."""
-    stored = storage.save(name, content)
+    try:
+        stored = storage.save(name, content)
+    except BaseException:
+        # A write cut short (disk full, storage gone) may leave part of the file;
+        # the name is freshly generated, so whatever is there is ours to remove.
+        try:
+            storage.delete(name)
+        except Exception:  # reconcile_media reports what could not be removed
+            logger.exception("Could not remove the partial file %s.", name)
+        raise
     delete_unless_committed(storage, stored)
     return stored

@@ -10,6 +10,7 @@ the environment win over it (memorial/envfile.py).
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -72,6 +78,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -91,11 +100,43 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it sees a view's exception first: a failed database or storage is
+    # a 503 (a full disk a 507), never a 500 (archive/faults.py).
+    "archive.faults.ServiceUnavailableMiddleware",
+    # Last of all: refuses logins from locked-out accounts and addresses.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Staff logins: after LOGIN_FAILURE_LIMIT failures, the account AND the client
+# address are each locked out (429) for LOGIN_LOCKOUT_MINUTES; a success resets.
+# The address is read by archive/client_address.py (TRUSTED_PROXIES), so a forged
+# X-Forwarded-For neither escapes nor resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # Refuses inactive users, so a deactivated user's session ends at once.
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "archive.client_address.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Attempts and lockouts are not shown in the admin (every model there is covered
+# by the permission matrix); see and clear them with manage.py axes_list_attempts,
+# axes_reset_username USERNAME and axes_reset_ip ADDRESS.
+AXES_ENABLE_ADMIN = False
+
+# Two-factor login (archive/two_factor.py): optional for staff; with this on,
+# required for Publishers and superusers.
+ARCHIVE_2FA_FOR_PUBLISHERS = env_bool("ARCHIVE_2FA_FOR_PUBLISHERS", default=False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Memorial archive")
 
 ROOT_URLCONF = "memorial.urls"
 WSGI_APPLICATION = "memorial.wsgi.application"
@@ -201,7 +242,20 @@ def s3_storages(
     `public/`; give that prefix public read in the bucket policy (or serve it from
     S3_PUBLIC_DOMAIN). Their names are unique per file, so they are cached for a year.
     """
+    from botocore.config import Config
+
     common = {
+        # Reads never hang: a storage that does not answer within the timeout is
+        # a 503 (archive/faults.py), after at most STORAGE_MAX_ATTEMPTS tries.
+        "client_config": Config(
+            s3={"addressing_style": addressing_style or None},
+            connect_timeout=env_float("STORAGE_TIMEOUT", 5.0),
+            read_timeout=env_float("STORAGE_TIMEOUT", 5.0),
+            retries={
+                "total_max_attempts": env_int("STORAGE_MAX_ATTEMPTS", 2),
+                "mode": "standard",
+            },
+        ),
         "bucket_name": bucket,
         "endpoint_url": endpoint_url or None,
         "region_name": region or None,
@@ -287,11 +341,15 @@ ARCHIVE_PUBLIC_BASE_URL = os.environ.get(
     "ARCHIVE_PUBLIC_BASE_URL", "http://127.0.0.1:8000"
 )
 
+# With REDIS_URL, every worker shares the cache: API rate-limit counts and rendered
+# answers. CACHE_KEY_PREFIX keeps deployments sharing one Redis apart.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "")
 CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -302,7 +360,7 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "api",
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}api",
         }
         if os.environ.get("REDIS_URL")
         else {
@@ -315,6 +373,8 @@ CACHES = {
 
 # Security. Secure by default; local development relaxes only what HTTP needs.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe /health/ over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )
@@ -354,6 +414,11 @@ CORS_EXPOSE_HEADERS = [
     "Language-Fallbacks",
 ]
 
+# Proxies in front of the app that each append to X-Forwarded-For (0: none, the
+# peer address is the client). Read by archive/client_address.py for login
+# lockouts and API rate limits. API_NUM_PROXIES is its former name.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", env_int("API_NUM_PROXIES", 0))
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
@@ -367,7 +432,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "UNAUTHENTICATED_TOKEN": None,
     # Proxies in front of the app that append to X-Forwarded-For (0: use the peer).
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Memorial archive API",

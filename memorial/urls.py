@@ -6,9 +6,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from archive.health import health
 from archive.site import machines
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include("archive.api.urls")),
     path("robots.txt", machines.robots_txt, name="robots"),

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
+from archive.client_address import client_address
+
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -48,6 +50,11 @@ class ApiRateThrottle(BaseThrottle):
             count = 1
         self._wait = (window + 1) * period - now
         return count <= limit
+
+    def get_ident(self, request) -> str:
+        """The client's real address (archive/client_address.py), not DRF's own
+        reading of X-Forwarded-For."""
+        return client_address(request)
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)

@@ -1,0 +1,76 @@
+"""The one-minute load test: locust against gunicorn on a small synthetic archive,
+on the database engine the suite runs on. No 5xx and no error; the full test (30,000
+recognitions, 50 req/s, 10 minutes) is a command in docs/operations.md."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.ops.conftest import instance_env
+
+pytestmark = pytest.mark.load
+
+
+def _database(tmp_path) -> tuple[str, list[str] | None]:
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{tmp_path / 'load.sqlite3'}", None
+    name = f"memorial_load_{uuid.uuid4().hex[:10]}"
+    subprocess.run(
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
+        check=True,
+        capture_output=True,
+    )
+    drop = ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", name]
+    return f"postgres://postgres@127.0.0.1:5432/{name}", drop
+
+
+def test_one_minute_of_mixed_traffic_has_no_error_and_no_5xx(tmp_path):
+    url, drop = _database(tmp_path)
+    report = tmp_path / "load.json"
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "load_test",
+                "--database-url",
+                url,
+                "--scale",
+                "100",
+                "--rate",
+                "10",
+                "--duration",
+                "60",
+                "--warmup",
+                "5",
+                "--workers",
+                "2",
+                "--no-rate-limit",
+                "--media-root",
+                str(tmp_path / "media"),
+                "--json",
+                str(report),
+            ],
+            env=instance_env(url, tmp_path / "media"),
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+    finally:
+        if drop:
+            subprocess.run(drop, check=False, capture_output=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    figures = json.loads(report.read_text())
+    total = next(row for row in figures["rows"] if row["name"] == "Aggregated")
+    assert total["requests"] > 60
+    assert [row for row in figures["rows"] if row["failures"]] == []
+    assert not [row for row in figures["rows"] if "shed 5" in row["name"]]
