@@ -27,7 +27,7 @@ from archive import models as m
 from tests import factories as f
 from tests.api.builders import full_archive
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE_VERSION = "4.14.1"
 CACHE = Path(settings.BASE_DIR) / ".cache"
