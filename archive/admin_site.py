@@ -114,7 +114,7 @@ def background_items() -> list[dict]:
                     "label": label,
                     "count": count,
                     "url": _changelist(
-                        TaskReport, f"outcome__exact={outcome}&seen__exact=0"
+                        TaskReport, outcome__exact=outcome, seen__exact="0"
                     ),
                 }
             )

@@ -57,7 +57,9 @@ CHUNK_SIZE = 1024 * 1024
 #: Apps whose rows are derived from code or transient (never backed up).
 SKIPPED_APPS = frozenset({"contenttypes", "sessions", "axes"})
 #: Single models that are derived: permissions (from migrate), search words.
-SKIPPED_MODELS = frozenset({"auth.permission", "archive.searchtoken"})
+SKIPPED_MODELS = frozenset(
+    {"auth.permission", "archive.searchdocument", "archive.searchfacet"}
+)
 #: (model label, field name) -> storage key in the bag, and the record's checksum
 #: field if it has one. Historical rows name the same columns.
 FILE_FIELDS: dict[tuple[str, str], str | None] = {
@@ -355,7 +357,7 @@ def restore_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, An
             with contextlib.suppress(Exception):
                 storage.delete(name)
         raise
-    from archive.api.search_index import rebuild
+    from archive.search.index import rebuild
 
     rebuild()
     return manifest

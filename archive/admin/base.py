@@ -258,6 +258,17 @@ class PublishableAdmin(
     list_filter = ("status", "access", "is_synthetic")
     list_per_page = 50
     date_hierarchy = None
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The publication time's two inputs (date, time) carry their own names:
+        the field's one label names neither for a screen reader."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "publish_at" and formfield is not None:
+            date_input, time_input = formfield.widget.widgets
+            date_input.attrs["aria-label"] = _("Publish at: date")
+            time_input.attrs["aria-label"] = _("Publish at: time")
+        return formfield
+
     readonly_fields = (
         "status_badge",
         "uuid",

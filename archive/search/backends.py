@@ -24,6 +24,10 @@ DOCUMENTS = "archive_searchdocument"
 FTS_TABLE = "archive_search_fts"
 #: Weights of fields A, B, C (PostgreSQL lists them D, C, B, A).
 WEIGHTS = (1.0, 0.4, 0.2)
+#: How much a match in a record's names and titles alone adds to its rank, on top
+#: of the weighted rank over all its texts: the record *of* a person or a place comes
+#: before records that mention it often in long texts (in four languages).
+TITLE_BOOST = 4.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,8 @@ class SqliteBackend:
         # bm25() may only be called in the query that scans the FTS table, so the
         # match and its rank are a subquery joined to the documents.
         return Match(
-            tables=f"(SELECT rowid AS id, -bm25({FTS_TABLE}, {a}, {b}, {c}) AS rank "
+            tables=f"(SELECT rowid AS id, -bm25({FTS_TABLE}, {a}, {b}, {c}) "
+            f"- {TITLE_BOOST} * bm25({FTS_TABLE}, {a}, 0, 0) AS rank "
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) AS search_match "
             f"JOIN {DOCUMENTS} ON {DOCUMENTS}.id = search_match.id",
             tables_params=[fts5_match(query)],
@@ -88,7 +93,8 @@ class PostgresBackend:
             condition=f"{DOCUMENTS}.vector @@ search_query.query",
             condition_params=[],
             rank=f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, "
-            "search_query.query)",
+            f"search_query.query) + {TITLE_BOOST} * ts_rank_cd('{{0, 0, 0, {a}}}', "
+            f"{DOCUMENTS}.vector, search_query.query, 1)",
         )
 
     def size(self) -> int:

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -28,42 +27,12 @@ from archive import models as m
 from archive.api.context import Audience
 from archive.search.backends import DOCUMENTS, backend
 from archive.search.facets import Facet, facets_for, filter_condition
-from archive.search.query import parse
+from archive.search.query import SearchError, SearchRequest, parse
 from archive.search.snippets import snippet
 
 #: The deepest a visitor may page (offsets beyond cost more than they are worth).
 MAX_OFFSET = 10_000
 MAX_PAGE_SIZE = 100
-
-
-class SearchError(ValueError):
-    """A request that cannot be answered as asked (the API answers 400). `field`
-    names the parameter at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    """What to search for, and for whom.
-
-    `audience` is `Audience()` for the public; `lang` the language of titles and
-    snippets (None: titles stay language maps, snippets in the default language);
-    `kinds` limits record kinds (empty: all); `filters` maps a facet (`place`,
-    `organisation`: a record's UUID; `decade`: e.g. "1940"; `language`: a code) to
-    one value; `page` counts from 1.
-    """
-
-    q: str
-    audience: Audience = field(default_factory=Audience)
-    lang: str | None = None
-    kinds: tuple[str, ...] = ()
-    filters: Mapping[str, str] = field(default_factory=dict)
-    page: int = 1
-    page_size: int = 20
-    facets: bool = True
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.conf import settings
@@ -23,9 +22,7 @@ from archive import kinds
 from archive import models as m
 from archive.api.context import Audience
 from archive.search.documents import FACETS
-
-if TYPE_CHECKING:
-    from archive.search.engine import SearchRequest
+from archive.search.query import SearchError, SearchRequest
 
 #: Facets whose values are records, and their models.
 RECORD_FACETS = {"place": m.Place, "organisation": m.Organisation}
@@ -57,8 +54,6 @@ class Facet:
 
 def filter_condition(audience: Audience, filters: Mapping[str, str]) -> Q:
     """Documents having every filter's facet value."""
-    from archive.search.engine import SearchError
-
     condition = Q()
     for name, value in filters.items():
         if name not in FILTERS:

@@ -121,6 +121,10 @@ WATCHED: tuple[type, ...] = (*KIND_OF, *PART_MODELS)
 
 
 def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        # Rows loaded as they are (loaddata, a restore): their parts may not be
+        # there yet; whoever loads them rebuilds the index after (`restore` does).
+        return
     kind = KIND_OF.get(sender)
     if kind is not None:
         index(kind, [instance.pk])

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from archive.api.context import Audience
 
 #: Letters and digits of any script (Hebrew and Cyrillic names too).
 WORD = re.compile(r"[^\W_]+")
@@ -29,6 +32,36 @@ LIGATURES = str.maketrans(
 MAX_WORDS = 16
 #: Words longer than this are cut (no real word is longer; keeps queries cheap).
 MAX_WORD = 64
+
+
+class SearchError(ValueError):
+    """A request that cannot be answered as asked (the API answers 400). `field`
+    names the parameter at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What to search for, and for whom.
+
+    `audience` is `Audience()` for the public; `lang` the language of titles and
+    snippets (None: titles stay language maps, snippets in the default language);
+    `kinds` limits record kinds (empty: all); `filters` maps a facet (`place`,
+    `organisation`: a record's UUID; `decade`: e.g. "1940"; `language`: a code) to
+    one value; `page` counts from 1.
+    """
+
+    q: str
+    audience: Audience = field(default_factory=Audience)
+    lang: str | None = None
+    kinds: tuple[str, ...] = ()
+    filters: Mapping[str, str] = field(default_factory=dict)
+    page: int = 1
+    page_size: int = 20
+    facets: bool = True
 
 
 def plain(text: str) -> str:

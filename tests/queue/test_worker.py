@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_task_loses_no_rendition(tmp_path, _isolated_media):
     try:
         worker.start(slow_seconds=60)
         sender.send_task("archive.sync_image_renditions", args=[image.pk], queue=queue)
-        wait_for(marker.exists, 60, "the worker to start rendering", worker.log)
+        wait_for(marker.exists, 180, "the worker to start rendering", worker.log)
         worker.kill()
         assert specs() == {"fill-200x200"}, "killed before the card was made"
 
@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_task_loses_no_rendition(tmp_path, _isolated_media):
         expected = {"fill-200x200", "fill-400x300", "max-1600x1600"}
         wait_for(
             lambda: specs() == expected,
-            90,
+            180,
             "the next worker to finish the task",
             worker.log,
         )

@@ -386,7 +386,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Search titles and names across record types. */
+        /**
+         * @description Full-text search across record types: ranked hits with a highlighted
+         *     snippet, and facets (type, place, organisation, decade, language) counted
+         *     over what you may see.
+         */
         get: operations["search_retrieve"];
         put?: never;
         post?: never;
@@ -657,6 +661,79 @@ export interface components {
                 nl: string | null;
                 de: string | null;
             };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
+            };
             readonly kind: components["schemas"]["EventKindEnum"];
             readonly date: components["schemas"]["DateValue"] | null;
             readonly description: (string | null) | {
@@ -732,6 +809,79 @@ export interface components {
                 nl: string | null;
                 de: string | null;
             };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
+            };
             readonly subtitle: (string | null) | {
                 en: string | null;
                 fr: string | null;
@@ -797,6 +947,79 @@ export interface components {
                 nl: string | null;
                 de: string | null;
             };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
+            };
             readonly subtitle: (string | null) | {
                 en: string | null;
                 fr: string | null;
@@ -849,6 +1072,13 @@ export interface components {
             };
             readonly items: components["schemas"]["ExhibitionItem"][];
         };
+        FacetValue: {
+            /** @description Pass it as the facet's parameter to filter (a UUID for places and organisations). */
+            readonly value: string;
+            readonly label: string;
+            /** @description Visible matches with it. */
+            readonly count: number;
+        };
         /**
          * @description A dated, sourced figure, such as the number of Jews deported from Belgium.
          *     Sources that disagree give two figures, shown side by side.
@@ -891,6 +1121,79 @@ export interface components {
                 fr: string | null;
                 nl: string | null;
                 de: string | null;
+            };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
             };
             readonly measure: string;
             /** Format: double */
@@ -971,6 +1274,79 @@ export interface components {
                 fr: string | null;
                 nl: string | null;
                 de: string | null;
+            };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
             };
             readonly caption: (string | null) | {
                 en: string | null;
@@ -1053,6 +1429,8 @@ export interface components {
          * @enum {string}
          */
         NameVariantKindEnum: "birth" | "maiden" | "married" | "underground" | "alias" | "religious" | "spelling";
+        /** @enum {unknown} */
+        NullEnum: null;
         /**
          * @description An organisation: rescue committee, resistance or intelligence network,
          *     underground press, armed group, party, authority, archive or museum.
@@ -1095,6 +1473,79 @@ export interface components {
                 fr: string | null;
                 nl: string | null;
                 de: string | null;
+            };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
             };
             readonly acronym: string | null;
             readonly kind: components["schemas"]["OrganisationKindEnum"];
@@ -1253,6 +1704,79 @@ export interface components {
                 nl: string | null;
                 de: string | null;
             };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
+            };
             readonly family_name: string | null;
             readonly given_names: string | null;
             readonly name_prefix: string | null;
@@ -1312,6 +1836,79 @@ export interface components {
                 fr: string | null;
                 nl: string | null;
                 de: string | null;
+            };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
             };
             readonly kind: components["schemas"]["PlaceKindEnum"];
             readonly parent: components["schemas"]["Ref"] | null;
@@ -1400,6 +1997,79 @@ export interface components {
                 fr: string | null;
                 nl: string | null;
                 de: string | null;
+            };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
             };
             /** @description Yad Vashem file number. */
             readonly file_number: string | null;
@@ -1493,6 +2163,13 @@ export interface components {
             readonly uri: string;
             readonly label: string;
         };
+        SearchFacets: {
+            readonly kind: components["schemas"]["FacetValue"][];
+            readonly place: components["schemas"]["FacetValue"][];
+            readonly organisation: components["schemas"]["FacetValue"][];
+            readonly decade: components["schemas"]["FacetValue"][];
+            readonly language: components["schemas"]["FacetValue"][];
+        };
         SearchPage: {
             /** @description Matches of every type. */
             readonly count: number;
@@ -1504,16 +2181,18 @@ export interface components {
              */
             readonly previous: string | null;
             readonly results: components["schemas"]["SearchResult"][];
+            readonly facets: components["schemas"]["SearchFacets"];
         };
-        /** @description A reference to another record, with enough to show and fetch it. */
+        /**
+         * @description One ranked hit. `title` is a language map, or with `lang` one string whose
+         *     language `title_lang` names (the requested one, or English as a fallback).
+         */
         SearchResult: {
-            /**
-             * Format: uuid
-             * @description The record's stable id.
-             */
-            readonly id: string;
             readonly type: components["schemas"]["RecordTypeEnum"];
-            /** @description Title or name. */
+            /** Format: uuid */
+            readonly id: string;
+            readonly slug: string;
+            /** @description A language map, or a string with `lang`. */
             readonly title: (string | null) | {
                 en: string | null;
                 fr: string | null;
@@ -1521,14 +2200,19 @@ export interface components {
                 de: string | null;
             };
             /**
-             * Format: uri
-             * @description The public page.
+             * @description The language `title` is in when `lang` is given; else null.
+             *
+             *     * `en` - en
+             *     * `fr` - fr
+             *     * `nl` - nl
+             *     * `de` - de
              */
+            readonly title_lang: (components["schemas"]["TitleLangEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description HTML: a passage with the matched words in <mark>, the rest escaped; in the requested language where the words appear in it. */
+            readonly snippet: string;
+            /** Format: uri */
             readonly web_url: string;
-            /**
-             * Format: uri
-             * @description The record in this API.
-             */
+            /** Format: uri */
             readonly api_url: string;
         };
         Segment: {
@@ -1620,6 +2304,79 @@ export interface components {
                 nl: string | null;
                 de: string | null;
             };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
+            };
             readonly kind: components["schemas"]["SourceKindEnum"];
             readonly creators: components["schemas"]["CslName"][];
             readonly container_title: string | null;
@@ -1685,6 +2442,79 @@ export interface components {
                 fr: string | null;
                 nl: string | null;
                 de: string | null;
+            };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
             };
             readonly kind: components["schemas"]["SourceKindEnum"];
             readonly creators: components["schemas"]["CslName"][];
@@ -1786,6 +2616,79 @@ export interface components {
                 nl: string | null;
                 de: string | null;
             };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
+            };
             readonly summary: (string | null) | {
                 en: string | null;
                 fr: string | null;
@@ -1844,6 +2747,79 @@ export interface components {
                 nl: string | null;
                 de: string | null;
             };
+            /** @description Per translated field that has text in some language (e.g. `story`, `description`), each language's status. Names of people, quotations and source titles are never translated and are not listed. */
+            readonly translations: {
+                [key: string]: {
+                    /** @description How this language's text came to be. */
+                    en: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    fr: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    nl: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                    /** @description How this language's text came to be. */
+                    de: {
+                        /**
+                         * @description `original`: written in this language. `translated`: a translation not yet reviewed. `reviewed`: a translation someone checked. `missing`: no text in this language.
+                         * @enum {string}
+                         */
+                        status: "original" | "translated" | "reviewed" | "missing";
+                        /** @description The original's language. */
+                        from?: string;
+                        /** @description Who translated it (null when not recorded). */
+                        by?: string | null;
+                        /** Format: date */
+                        on?: string | null;
+                        reviewed_by?: string | null;
+                        /** Format: date */
+                        reviewed_on?: string | null;
+                    };
+                };
+            };
             readonly summary: (string | null) | {
                 en: string | null;
                 fr: string | null;
@@ -1886,6 +2862,14 @@ export interface components {
          * @enum {string}
          */
         TestimonyRoleEnum: "witness" | "interviewer" | "translator" | "camera" | "present";
+        /**
+         * @description * `en` - en
+         *     * `fr` - fr
+         *     * `nl` - nl
+         *     * `de` - de
+         * @enum {string}
+         */
+        TitleLangEnum: "en" | "fr" | "nl" | "de";
         Transcript: {
             readonly language: string;
             readonly is_translation: boolean;
@@ -2092,6 +3076,7 @@ export interface operations {
                 ordering?: "date" | "-date" | "title" | "-title" | "updated" | "-updated";
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
+                q?: string;
                 updated_since?: string;
             };
             header?: never;
@@ -2275,6 +3260,7 @@ export interface operations {
                 ordering?: "opens" | "-opens" | "title" | "-title" | "updated" | "-updated";
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
+                q?: string;
                 updated_since?: string;
             };
             header?: never;
@@ -2543,6 +3529,7 @@ export interface operations {
                 ordering?: "measure" | "-measure" | "date" | "-date" | "updated" | "-updated";
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
+                q?: string;
                 updated_since?: string;
             };
             header?: never;
@@ -2727,6 +3714,7 @@ export interface operations {
                 ordering?: "created" | "-created" | "title" | "-title" | "updated" | "-updated";
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
+                q?: string;
                 updated_since?: string;
             };
             header?: never;
@@ -3008,6 +3996,7 @@ export interface operations {
                 ordering?: "name" | "-name" | "date" | "-date" | "updated" | "-updated";
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
+                q?: string;
                 updated_since?: string;
             };
             header?: never;
@@ -3191,6 +4180,7 @@ export interface operations {
                 ordering?: "name" | "-name" | "birth" | "-birth" | "updated" | "-updated";
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
+                q?: string;
                 role?: string;
                 updated_since?: string;
             };
@@ -3387,6 +4377,7 @@ export interface operations {
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
                 parent?: string;
+                q?: string;
                 updated_since?: string;
             };
             header?: never;
@@ -3572,6 +4563,7 @@ export interface operations {
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
                 place?: string;
+                q?: string;
                 updated_since?: string;
                 year_from?: number;
                 year_to?: number;
@@ -3751,11 +4743,19 @@ export interface operations {
             query: {
                 /** @description Where the page starts; take it from `next` of the page before. */
                 cursor?: string;
+                /** @description Only records dated in this decade, given by its first year: `1940`. */
+                decade?: string;
                 /** @description Collapse translated fields to strings in this language, falling back to English where a record has no text in it. The answer says which: `Content-Language` lists the languages given (the one asked for, then `en` if anything fell back) and `Language-Fallbacks` names the fields given in English for at least one record (e.g. `title, caption`). Without it, translated fields are maps of every language. */
                 lang?: "de" | "en" | "fr" | "nl";
+                /** @description Only records with text in this language. */
+                language?: "en" | "fr" | "nl" | "de";
+                /** @description Only records tied to this organisation (its id). */
+                organisation?: string;
                 /** @description Entries per page, 1 to 100 (default 20). */
                 page_size?: number;
-                /** @description Text to find in titles and names (2 to 200 characters). */
+                /** @description Only records tied to this place (its id; see the `place` facet). */
+                place?: string;
+                /** @description What to find (2 to 200 characters), in every text of a record: words (each may begin a word), "a phrase", -excluded, a OR b. Accents and case are ignored. */
                 q: string;
                 /** @description Comma-separated record types to search, e.g. `recognition,person`. Default: all. */
                 type?: string;
@@ -3865,6 +4865,7 @@ export interface operations {
                 ordering?: "title" | "-title" | "date" | "-date" | "updated" | "-updated";
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
+                q?: string;
                 updated_since?: string;
             };
             header?: never;
@@ -4144,6 +5145,7 @@ export interface operations {
                 ordering?: "title" | "-title" | "date" | "-date" | "updated" | "-updated";
                 /** @description Records per page, 1 to 100 (default 20). */
                 page_size?: number;
+                q?: string;
                 updated_since?: string;
             };
             header?: never;
