@@ -27,6 +27,9 @@ an exhibition published by the workflow       after the commit, a background tas
 records changed in bulk (`update()`, an       `records_changed_in_bulk()`: the
 import, a batch edit: no signals)             archive version now, their search
                                               words in the background
+records saved one by one inside               their search words once, in the
+`bulk_changes()` (a spreadsheet import)       background after the commit, as for
+                                              a bulk write (not a rebuild per row)
 ============================================  ====================================
 
 `connect()` connects the signal receivers once, from `ArchiveConfig.ready()`; the
@@ -47,6 +50,9 @@ callers call `records_changed_in_bulk()`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -58,7 +64,7 @@ from django.db.models.signals import (
     pre_save,
 )
 
-from archive import media, signals, tasks
+from archive import kinds, media, signals, tasks
 from archive.api import caching
 from archive.models import (
     ArchiveVersion,
@@ -103,7 +109,7 @@ def connect() -> None:
     for model in search_index.WATCHED:
         uid = model._meta.label_lower
         post_save.connect(
-            search_index.on_save, sender=model, dispatch_uid=f"search-save-{uid}"
+            index_on_save, sender=model, dispatch_uid=f"search-save-{uid}"
         )
         post_delete.connect(
             search_index.on_delete, sender=model, dispatch_uid=f"search-delete-{uid}"
@@ -121,6 +127,51 @@ def connect() -> None:
     signals.status_changed.connect(
         record_status_changed, dispatch_uid="effects-status-changed"
     )
+
+
+#: The records saved inside `bulk_changes()`, per model (None outside it).
+_bulk: ContextVar[dict[type, set[int]] | None] = ContextVar("bulk", default=None)
+
+
+def index_on_save(sender: type, instance: Any, raw: bool = False, **kwargs) -> None:
+    """A saved record's search words now, or, inside `bulk_changes()`, once for
+    all of them after the commit."""
+    pending = _bulk.get()
+    if pending is None or raw:
+        search_index.on_save(sender, instance, raw=raw, **kwargs)
+        return
+    kind = search_index.KIND_OF.get(sender)
+    owner = (kind, instance.pk) if kind else search_index.parts_owner(instance)
+    if owner is not None:
+        model = kinds.BY_NAME[owner[0]].model
+        pending.setdefault(model, set()).add(owner[1])
+
+
+class BulkChanges:
+    """What `bulk_changes()` collected; `commit()` hands it on."""
+
+    def __init__(self, pending: dict[type, set[int]]) -> None:
+        self.pending = pending
+
+    def commit(self) -> None:
+        """Call inside the writing transaction, once every row is saved."""
+        for model, ids in self.pending.items():
+            records_changed_in_bulk(model, sorted(ids))
+        self.pending.clear()
+
+
+@contextmanager
+def bulk_changes() -> Iterator[BulkChanges]:
+    """Many records saved one by one (an import): their saves keep every other
+    effect, but their search words are rebuilt together, in the background after
+    the commit, when the caller calls `commit()`; without it (a dry run, rolled
+    back) nothing is indexed."""
+    pending: dict[type, set[int]] = {}
+    token = _bulk.set(pending)
+    try:
+        yield BulkChanges(pending)
+    finally:
+        _bulk.reset(token)
 
 
 def image_saved(

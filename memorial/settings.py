@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "import_export",
     "archive",
 ]
 
@@ -329,6 +330,11 @@ else:
 ARCHIVE_MAX_IMAGE_BYTES = env_int("ARCHIVE_MAX_IMAGE_BYTES", 50 * 1024 * 1024)
 ARCHIVE_MAX_IMAGE_PIXELS = env_int("ARCHIVE_MAX_IMAGE_PIXELS", 150_000_000)
 ARCHIVE_MAX_DOCUMENT_BYTES = env_int("ARCHIVE_MAX_DOCUMENT_BYTES", 100 * 1024 * 1024)
+# A spreadsheet import larger than this is refused before it is read (500 people
+# with biographies are well under 1 MB).
+ARCHIVE_IMPORT_MAX_BYTES = env_int("ARCHIVE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Imports run in one transaction, which a dry run rolls back (archive/imports.py).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from archive import imports
 from archive.admin.base import CitationInline, PublishableAdmin
+from archive.admin.imports import ImportExportAdminMixin
 from archive.models import Membership, Organisation
 
 
@@ -14,7 +16,8 @@ class OrganisationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PublishableAdmin):
+class OrganisationAdmin(ImportExportAdminMixin, PublishableAdmin):
+    resource_classes = (imports.OrganisationResource,)
     list_display = ("name", "acronym", "kind", "date_edtf")
     list_filter = ("kind", *PublishableAdmin.list_filter)
     search_fields = ("name", "name_en", "name_fr", "name_nl", "acronym")

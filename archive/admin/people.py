@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from archive import imports
 from archive.admin.base import CitationInline, PublishableAdmin
+from archive.admin.imports import ImportExportAdminMixin
 from archive.models import Membership, NameVariant, Person
 
 
@@ -19,7 +21,8 @@ class PersonMembershipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(PublishableAdmin):
+class PersonAdmin(ImportExportAdminMixin, PublishableAdmin):
+    resource_classes = (imports.PersonResource,)
     list_display = ("sort_name_display", "birth_edtf", "death_edtf", "is_living")
     list_filter = ("is_living", "gender", "roles", *PublishableAdmin.list_filter)
     search_fields = ("family_name", "given_names", "name_variants__name", "wikidata_id")

@@ -1,11 +1,14 @@
 from django.contrib import admin
 
+from archive import imports
 from archive.admin.base import PublishableAdmin
+from archive.admin.imports import ImportExportAdminMixin
 from archive.models import Place
 
 
 @admin.register(Place)
-class PlaceAdmin(PublishableAdmin):
+class PlaceAdmin(ImportExportAdminMixin, PublishableAdmin):
+    resource_classes = (imports.PlaceResource,)
     list_display = ("name", "kind", "parent", "latitude", "longitude")
     list_filter = ("kind", *PublishableAdmin.list_filter)
     list_select_related = ("parent",)

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from archive import imports
 from archive.admin.base import CitationInline, PublishableAdmin
+from archive.admin.imports import ImportExportAdminMixin
 from archive.models import Recognition, RescuedPerson, Rescuer
 
 
@@ -27,7 +29,12 @@ class RescuedPersonInline(admin.TabularInline):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(PublishableAdmin):
+class RecognitionAdmin(ImportExportAdminMixin, PublishableAdmin):
+    resource_classes = (
+        imports.RecognitionResource,
+        imports.RescuerResource,
+        imports.RescuedPersonResource,
+    )
     list_display = (
         "title",
         "file_number",

@@ -4,13 +4,19 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from archive import imports
 from archive.admin.base import PublishableAdmin
+from archive.admin.imports import ImportExportAdminMixin
 from archive.forms import SourceAdminForm
 from archive.models import Source
 
 
 @admin.register(Source)
-class SourceAdmin(PublishableAdmin):
+class SourceAdmin(ImportExportAdminMixin, PublishableAdmin):
+    resource_classes = (
+        imports.SourceResource,
+        imports.CitationResource,
+    )
     # The form checks the file (PDF or scan) and stores it under a generated name.
     form = SourceAdminForm
     list_display = ("title", "kind", "container_title", "date_edtf", "url")

@@ -284,6 +284,8 @@ class Publishable(models.Model):
         """
         if self.pk is None or (self.first_public_at and self.first_exhibited_at):
             return
+        if not before_save and self.status != Status.PUBLISHED:
+            return  # the row just stored is this one: no audience sees it
         manager = type(self)._default_manager
         stored = (
             manager.filter(pk=self.pk)
