@@ -194,7 +194,9 @@ class ArchiveResource(resources.ModelResource):
     # -- one row ---------------------------------------------------------------------
 
     def before_import_row(self, row, **kwargs):
-        errors = {}
+        """Formula cells: refused (reported with the row's other problems by
+        `import_instance`), or, written with an apostrophe, kept as text."""
+        self._cell_errors = {}
         for column, value in row.items():
             if (
                 isinstance(value, str)
@@ -203,12 +205,14 @@ class ArchiveResource(resources.ModelResource):
             ):
                 row[column] = value[1:]  # written inert on purpose, or our export
             elif is_formula(value):
-                errors[column] = _(
-                    "starts with '%(char)s', which a spreadsheet runs as a formula. "
-                    "If the text really begins so, put an apostrophe before it."
-                ) % {"char": value[0]}
-        if errors:
-            raise ValidationError(errors)
+                self._cell_errors[column] = [
+                    _(
+                        "starts with '%(char)s', which a spreadsheet runs as a "
+                        "formula. If the text really begins so, put an apostrophe "
+                        "before it."
+                    )
+                    % {"char": value[0]}
+                ]
 
     def validate_instance(
         self, instance, import_validation_errors=None, validate_unique=True
@@ -271,7 +275,11 @@ class ArchiveResource(resources.ModelResource):
             self.check_may_edit(instance, user)
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
+        errors = {column: list(found) for column, found in self._cell_errors.items()}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         # An empty cell is an empty value: None where the column allows it, so an
         # untouched round trip compares equal to what is stored.
         for field in self.get_import_fields():
@@ -282,6 +290,8 @@ class ArchiveResource(resources.ModelResource):
                 and getattr(instance, field.attribute, None) == ""
             ):
                 setattr(instance, field.attribute, None)
+        if errors:
+            raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs["user"]
