@@ -264,13 +264,12 @@ class ArchiveResource(resources.ModelResource):
         action = "add" if new else "change"
         meta = self._meta.model._meta
         if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
-            raise ValidationError(
-                _("you do not have permission to %(action)s %(kinds)s.")
-                % {
-                    "action": _("add") if new else _("change"),
-                    "kinds": meta.verbose_name_plural,
-                }
+            message = (
+                _("you do not have permission to add %(kinds)s.")
+                if new
+                else _("you do not have permission to change %(kinds)s.")
             )
+            raise ValidationError(message % {"kinds": meta.verbose_name_plural})
         if not new:
             self.check_may_edit(instance, user)
 
