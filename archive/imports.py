@@ -164,7 +164,11 @@ class ArchiveResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         """Every column must be one of this kind's (a misspelt header would
         otherwise be ignored silently); the identifier column must be there."""
-        headers = [str(header or "").strip() for header in dataset.headers or []]
+        # Excel's "CSV UTF-8" starts the file with a byte-order mark.
+        headers = [
+            str(header or "").lstrip("\ufeff").strip()
+            for header in dataset.headers or []
+        ]
         dataset.headers = headers
         known = set(self.columns())
         unknown = [header for header in headers if header not in known]

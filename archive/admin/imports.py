@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zipfile
 
 from django.conf import settings
 from django.contrib import messages
@@ -54,7 +55,32 @@ class SizedImportForm(ImportForm):
                 )
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
+        if upload.name.lower().endswith(".xlsx"):
+            self._check_workbook(upload, limit)
         return upload
+
+    @staticmethod
+    def _check_workbook(upload, limit: int) -> None:
+        """An Excel file is a zip: refuse one that is not, or that would unpack
+        to more than ten times the size limit (a decompression bomb), before
+        anything parses it."""
+        try:
+            with zipfile.ZipFile(upload) as workbook:
+                unpacked = sum(member.file_size for member in workbook.infolist())
+        except (zipfile.BadZipFile, OSError) as error:
+            raise ValidationError(
+                _("This is not an Excel (.xlsx) file; save it again as .xlsx or CSV.")
+            ) from error
+        finally:
+            upload.seek(0)
+        if unpacked > 10 * limit:
+            raise ValidationError(
+                _(
+                    "This Excel file unpacks to %(size)s, more than an import may "
+                    "hold. Split it into several files."
+                )
+                % {"size": filesizeformat(unpacked)}
+            )
 
 
 def _sha256_of_upload(upload) -> str:

@@ -202,6 +202,31 @@ def test_a_bad_cell_is_refused_naming_row_and_column_and_nothing_is_written(
     assert not m.Person.objects.exists()
 
 
+def test_a_csv_saved_by_excel_with_a_byte_order_mark_imports():
+    client, _user = _client("Contributor")
+    data = "\ufeff".encode() + _csv(
+        ["uuid", "family_name", "given_names"], ["", "A", "B"]
+    )
+    response = _upload(client, "person", data)
+    assert [line["kind"] for line in response.context["report"]] == ["new"]
+
+
+def test_an_excel_file_that_is_not_one_or_unpacks_too_far_is_refused(settings):
+    """Checked on the zip's directory, before any parser opens it."""
+    import zipfile
+
+    client, _user = _client("Contributor")
+    response = _upload(client, "person", b"not a zip", "people.xlsx", XLSX_FORMAT)
+    assert "not an Excel" in str(response.context["form"].errors["import_file"])
+    settings.ARCHIVE_IMPORT_MAX_BYTES = 2000
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("xl/worksheets/sheet1.xml", b"0" * 100_000)
+    response = _upload(client, "person", out.getvalue(), "people.xlsx", XLSX_FORMAT)
+    assert "unpacks to" in str(response.context["form"].errors["import_file"])
+    assert not m.Person.objects.exists()
+
+
 def test_a_formula_written_with_an_apostrophe_is_stored_as_text():
     client, _user = _client("Contributor")
     data = _csv(["uuid", "family_name", "given_names"], ["", "'=SUM(A1)", "X"])
