@@ -488,6 +488,19 @@ class RecognitionResource(ArchiveResource):
 class PartResource(ArchiveResource):
     """A part of a record (found by `id`), written only when its record may be."""
 
+    @classmethod
+    def parts_of(cls, records: models.QuerySet) -> models.QuerySet:
+        """The parts belonging to `records` (what an export of them lists)."""
+        model = cls._meta.model
+        link = next(
+            field
+            for field in model._meta.fields
+            if field.many_to_one and field.related_model is records.model
+        )
+        return model._default_manager.filter(**{f"{link.name}__in": records}).order_by(
+            link.name, "position", "pk"
+        )
+
     def governing_records(self, instance) -> list[Publishable]:
         records = []
         record = self.record_of(instance)

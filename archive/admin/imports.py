@@ -158,6 +158,14 @@ class ImportExportAdminMixin(ImportExportMixin):
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)
 
+    def get_data_for_export(self, request, queryset, **kwargs):
+        """Exporting rescuers or citations from the recognitions or sources list
+        exports the parts of the listed records."""
+        resource = self.choose_export_resource_class(kwargs.get("export_form"), request)
+        if resource._meta.model is not self.model:
+            queryset = resource.parts_of(queryset)
+        return super().get_data_for_export(request, queryset, **kwargs)
+
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
         sha256 = ""

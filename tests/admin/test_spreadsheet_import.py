@@ -430,3 +430,42 @@ def test_an_update_by_import_follows_the_workflow(group, state):
     person.refresh_from_db()
     assert person.family_name == ("After" if allowed else "Before")
     assert person.status == status  # an import never moves a record in the workflow
+
+
+def test_rescuers_and_citations_export_from_their_records_lists_and_round_trip():
+    """The parts of the listed records, in the columns their import reads."""
+    client, _user = _client("Publisher")
+    recognition = f.make_recognition(rescuers=2)
+    source = f.make_source()
+    citation = f.cite(recognition, source, locator="p. 3")
+    exported = client.post(
+        reverse("admin:archive_recognition_export"),
+        {"format": "0", "resource": "1", **_all_columns(imports.RescuerResource)},
+    )
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert [row["recognition"] for row in rows] == [recognition.slug] * 2
+    exported = client.post(
+        reverse("admin:archive_source_export"),
+        {"format": "0", "resource": "1", **_all_columns(imports.CitationResource)},
+    )
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert rows == [
+        {
+            "id": str(citation.pk),
+            "record_kind": "recognition",
+            "record": recognition.slug,
+            "field_name": "",
+            "source": source.slug,
+            "locator": "p. 3",
+            "quotation": "",
+            "note": "",
+            "position": "0",
+        }
+    ]
+    response = _upload(client, "source", exported.content, resource="1")
+    assert [line["kind"] for line in response.context["report"]] == ["skip"]
+
+
+def _all_columns(resource) -> dict[str, str]:
+    prefix = resource.__name__.lower()
+    return {f"{prefix}_{column}": "on" for column in resource.columns()}

@@ -1,5 +1,5 @@
-"""The import pages by keyboard and screen reader: upload, dry-run report and
-confirmation pass axe-core in English and French, at desktop and phone widths, and
+"""The import pages by keyboard and screen reader: upload, dry-run report,
+confirmation and the export page pass axe-core in English and French, at desktop and phone widths, and
 the whole import is done with the keyboard alone."""
 
 from __future__ import annotations
@@ -86,6 +86,11 @@ def test_import_pages_pass_axe_and_work_by_keyboard(
         page.keyboard.press("Enter")
         page.wait_for_selector("#changelist")
         _shot(page, f"import-done-{tag}")
+
+        page.goto(f"{live_server.url}{reverse('admin:archive_person_export')}")
+        page.wait_for_selector("#content")
+        _shot(page, f"export-{tag}")
+        failures += [f"export {tag}: {v}" for v in serious_violations(page, axe_js)]
         context.close()
     assert m.Person.objects.filter(family_name="Fonsny").count() == 2
     assert not failures, "\n".join(failures)
