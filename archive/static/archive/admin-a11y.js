@@ -96,8 +96,26 @@
     });
   }
 
+  // django-import-export's export page: its "Select all" box has a label for an
+  // id it lacks, and an inline onchange handler the Content Security Policy
+  // blocks; give it the id and the handler (from the library's own script).
+  function exportSelectAll(root) {
+    root.querySelectorAll("input.select-toggle").forEach(function (box) {
+      if (box.dataset.archiveToggle) return;
+      box.dataset.archiveToggle = "1";
+      if (!box.id) box.id = box.name;
+      box.removeAttribute("onchange");
+      box.addEventListener("change", function (event) {
+        if (typeof window.onSelectToggleChange === "function") {
+          window.onSelectToggleChange(event);
+        }
+      });
+    });
+  }
+
   function run() {
     nameControls(document);
+    exportSelectAll(document);
   }
 
   // After Django's and modeltranslation's own scripts (select2, tabs) have run.
