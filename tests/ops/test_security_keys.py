@@ -91,7 +91,9 @@ def test_staff_who_add_a_security_key_need_it_to_log_in(client, staff):
     response = key_step(client, key)
     assert response.status_code == 200, response.content
     assert response.json() == {"redirect": "/admin/"}
-    assert client.get(reverse("admin:index")).status_code == 200
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert reverse("admin:two-factor") in index.content.decode()  # in the header
     stored.refresh_from_db()
     assert stored.sign_count == 1 and stored.last_used_at is not None
 
