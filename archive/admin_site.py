@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from archive import admin_translations, two_factor
+from archive import admin_translations, security_keys, two_factor
 from archive.admin_translations import changelist_url as _changelist
 from archive.kinds import PUBLISHABLE_MODELS
 from archive.models import Image, Outcome, Status, TaskReport
@@ -156,11 +156,42 @@ class ArchiveAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         if request.user.is_staff and needs_enrolment(request.user):
             return HttpResponseRedirect(reverse("admin:two-factor"))
-        return super().login(request, extra_context)
+        response = super().login(request, extra_context)
+        if getattr(request, "security_key_step", False):
+            # The password was right and the staff member has a security key:
+            # not logged in yet, on to the key (archive/security_keys.py).
+            return HttpResponseRedirect(reverse("admin:two-factor-key"))
+        return response
 
     def get_urls(self):
         return [
             path("two-factor/", two_factor.enrol, name="two-factor"),
+            path("two-factor/key/", security_keys.key_login, name="two-factor-key"),
+            path(
+                "two-factor/key/begin/",
+                security_keys.login_begin,
+                name="two-factor-key-begin",
+            ),
+            path(
+                "two-factor/key/finish/",
+                security_keys.login_finish,
+                name="two-factor-key-finish",
+            ),
+            path(
+                "two-factor/keys/add/begin/",
+                security_keys.register_begin,
+                name="security-key-add-begin",
+            ),
+            path(
+                "two-factor/keys/add/finish/",
+                security_keys.register_finish,
+                name="security-key-add-finish",
+            ),
+            path(
+                "two-factor/keys/<int:pk>/remove/",
+                security_keys.remove_key,
+                name="security-key-remove",
+            ),
             path(
                 "translations/",
                 self.admin_view(admin_translations.translation_report),

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
 
@@ -194,6 +195,27 @@ def remake_rendition(rendition: Rendition) -> Rendition | None:
     rendition.delete()
     image._prefetched_objects_cache = {}
     return image.try_rendition(spec, fmt)
+
+
+def restore_rendition_file(rendition_id: int) -> bool:
+    """Render a rendition whose file went missing again, under the SAME name, so
+    the URL that pages, API answers and caches already hold works again. False if
+    the original cannot be read (or the row is gone): the URL stays a 404."""
+    rendition = Rendition.objects.select_related("image").filter(pk=rendition_id)
+    rendition = rendition.first()
+    if rendition is None:
+        return False
+    name = rendition.file.name
+    if rendition_storage.exists(name):
+        return True
+    try:
+        rendered = rendition.image.render_original(rendition.spec, rendition.format)
+    except renditions.RenditionError:
+        return False
+    saved = rendition_storage.save(name, ContentFile(rendered.data))
+    if saved != name:  # another worker restored it first: keep theirs
+        rendition_storage.delete(saved)
+    return True
 
 
 def publish_renditions(image: Image) -> None:

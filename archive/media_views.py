@@ -12,16 +12,29 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from archive import media
-from archive.faults import StorageUnavailable, is_storage_outage
+from archive.faults import StorageUnavailable, is_storage_outage, unavailable_response
 from archive.models import Image, Rendition, Source
 from archive.renditions import MIME_TYPES
-from archive.storage import PRIVATE_RENDITIONS, private_storage, rendition_storage
+from archive.storage import (
+    PRIVATE_RENDITIONS,
+    PUBLIC_RENDITIONS,
+    private_storage,
+    rendition_storage,
+)
 from archive.uploads import IMAGE_EXTENSIONS
 
 #: For files served from the archive's origin: nothing in them may run or load.
@@ -134,6 +147,49 @@ def private_rendition(request: HttpRequest, name: str):
             raise Http404("The rendition is missing and cannot be made again.")
         return HttpResponseRedirect(remade.url)
     return _file_response(rendition_storage, rendition.file.name, attachment=False)
+
+
+#: Seconds during which a lost public rendition is not queued for remaking twice.
+RESTORE_LOCK_SECONDS = 60
+
+
+@require_safe
+def public_rendition(request: HttpRequest, name: str) -> HttpResponse:
+    """A public rendition the web server or object storage did not have.
+
+    Public renditions are normally served without Django (`MEDIA_URL`); the web
+    server falls back to this view for a file it lacks (docs/operations.md). If
+    the rendition's row exists, its image is public and its original is readable,
+    the file is made again from the original under the same name, in the
+    background (rendering is never done in a visitor's request), and the answer is
+    503 with `Retry-After` until it is back: not a 404, which caches would keep,
+    for a URL that will work again. Without a broker (quickstart, tests) the task
+    runs at once and the file is served. An image that is not public answers 404
+    exactly like a file that never existed; so does a lost original.
+    """
+    from archive import tasks
+
+    rendition = Rendition.objects.select_related("image").filter(
+        file=PUBLIC_RENDITIONS + name
+    )
+    rendition = rendition.first()
+    if rendition is None or not rendition.image.is_public:
+        raise Http404
+    file_name = rendition.file.name
+    if not rendition_storage.exists(file_name):
+        original = rendition.image.file
+        if not original or not private_storage.exists(original.name):
+            raise Http404("The rendition is missing and cannot be made again.")
+        if cache.add(f"restore-rendition:{rendition.pk}", 1, RESTORE_LOCK_SECONDS):
+            tasks.restore_rendition_file.delay(rendition.pk)
+        if not rendition_storage.exists(file_name):
+            return unavailable_response(
+                request,
+                503,
+                str(_("This image is being made again; try again shortly.")),
+                "rendition_pending",
+            )
+    return _file_response(rendition_storage, file_name, attachment=False, public=True)
 
 
 @require_safe

@@ -97,6 +97,13 @@ def sync_image_renditions(image_id: int) -> None:
     media.sync_rendition_visibility(image_id=image_id)
 
 
+@shared_task(base=ArchiveTask, name="archive.restore_rendition_file")
+def restore_rendition_file(rendition_id: int) -> None:
+    """A public rendition whose file was lost, made again from the original under
+    its own name (asked for by `media_views.public_rendition`)."""
+    media.restore_rendition_file(rendition_id)
+
+
 @shared_task(base=ArchiveTask, name="archive.make_exhibition_renditions")
 def make_exhibition_renditions(exhibition_id: int) -> None:
     """Every named size of an exhibition's images, so kiosks, manifests and offline

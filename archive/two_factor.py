@@ -1,19 +1,22 @@
-"""Two-factor login for staff: TOTP codes from an authenticator app (django-otp).
+"""Two-factor login for staff: TOTP codes from an authenticator app (django-otp), or
+a security key / passkey (WebAuthn, `archive/security_keys.py`).
 
-Optional for every staff member: whoever sets up an authenticator (Admin > "Two-
-factor login") must give a code at every later login. Required for Publishers (and
+Optional for every staff member: whoever sets up an authenticator or a key (Admin >
+"Two-factor login") must give a code, or touch the key, at every later login. Required for Publishers (and
 superusers) when `ARCHIVE_2FA_FOR_PUBLISHERS` is on: until they have set one up,
-the admin sends them to the set-up page and nowhere else. Off by default, so a fresh
+the admin sends them to the set-up page and nowhere else. Either factor will do. Off by default, so a fresh
 quickstart and the tests log in with a password alone.
 """
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +26,8 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from archive.models import SecurityKey
 
 PUBLISHER_GROUP = "Publisher"
 
@@ -43,6 +48,21 @@ def is_verified(user: Any) -> bool:
     return bool(checker and checker())
 
 
+def admin_site_context(request: HttpRequest) -> dict[str, Any]:
+    """The admin's header, title and links, for the two-factor pages."""
+    from django.contrib import admin
+
+    return admin.site.each_context(request)
+
+
+def may_manage_factors(user: Any) -> bool:
+    """May this staff member add or remove a second factor? Only with none yet, or
+    after giving one in this session: a stolen password alone swaps nothing."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return not user_has_device(user, confirmed=True) or is_verified(user)
+
+
 def needs_enrolment(user: Any) -> bool:
     """Required to use two factors but has no authenticator yet."""
     return two_factor_required(user) and not user_has_device(user, confirmed=True)
@@ -50,7 +70,9 @@ def needs_enrolment(user: Any) -> bool:
 
 class StaffLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
     """The admin login: password, and the authenticator's code for staff who set
-    one up (left empty by everyone else)."""
+    one up (left empty by everyone else). Staff with a security key who leave the
+    code empty are not logged in here: the admin sends them on to touch their key
+    (`request.security_key_step`, read by `ArchiveAdminSite.login`)."""
 
     otp_token = forms.CharField(
         label=_("Authenticator code"),
@@ -74,8 +96,19 @@ class StaffLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         user = self.get_user()
-        if user is not None and user_has_device(user, confirmed=True):
-            self.clean_otp(user)
+        if user is None or not user_has_device(user, confirmed=True):
+            return cleaned
+        token = (self.cleaned_data.get("otp_token") or "").strip()
+        if not token and SecurityKey.objects.filter(user=user, confirmed=True):
+            from archive.security_keys import start_key_login
+
+            data = self.request.POST if self.request else {}
+            start_key_login(self.request, user, data.get(REDIRECT_FIELD_NAME, ""))
+            self.request.security_key_step = True
+            raise forms.ValidationError(
+                _("Use your security key to finish logging in."), code="security_key"
+            )
+        self.clean_otp(user)
         return cleaned
 
 
@@ -89,12 +122,20 @@ class EnrolForm(forms.Form):
 
 @never_cache
 def enrol(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator: show the key, confirm it with one code."""
+    """The staff member's own two-factor page: set up an authenticator app (show
+    the key, confirm it with one code), add or remove security keys."""
     user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    if not may_manage_factors(user):
         return HttpResponseRedirect(reverse("admin:login"))
-    if user_has_device(user, confirmed=True):
-        return render(request, "admin/two_factor.html", {"enabled": True})
+    context: dict[str, Any] = {
+        **admin_site_context(request),
+        "required": two_factor_required(user),
+        "title": _("Two-factor login"),
+        "security_keys": SecurityKey.objects.filter(user=user, confirmed=True),
+        "totp_on": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+    }
+    if context["totp_on"]:
+        return render(request, "admin/two_factor.html", context)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(
@@ -108,13 +149,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return HttpResponseRedirect(reverse("admin:index"))
         form.add_error("token", _("That code is not right; try the current one."))
-    from base64 import b32encode
-
-    context = {
-        "form": form,
-        "key": b32encode(device.bin_key).decode(),
-        "config_url": device.config_url,
-        "required": two_factor_required(user),
-        "title": _("Two-factor login"),
-    }
+    context.update(
+        form=form, key=b32encode(device.bin_key).decode(), config_url=device.config_url
+    )
     return render(request, "admin/two_factor.html", context)

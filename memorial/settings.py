@@ -138,6 +138,15 @@ AXES_ENABLE_ADMIN = False
 # required for Publishers and superusers.
 ARCHIVE_2FA_FOR_PUBLISHERS = env_bool("ARCHIVE_2FA_FOR_PUBLISHERS", default=False)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Memorial archive")
+# Security keys and passkeys (WebAuthn, archive/security_keys.py). The relying party id
+# is the site's domain (a key registered for it works on it and its subdomains);
+# the origins are the exact addresses staff open the admin at. Both must match the
+# browser's address bar, or keys can neither be added nor used.
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
+WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", OTP_TOTP_ISSUER)
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", "http://localhost:8000")
+# A challenge is good for one answer, within this many seconds.
+WEBAUTHN_CHALLENGE_SECONDS = env_int("WEBAUTHN_CHALLENGE_SECONDS", 120)
 
 ROOT_URLCONF = "memorial.urls"
 WSGI_APPLICATION = "memorial.wsgi.application"
@@ -422,7 +431,8 @@ CORS_EXPOSE_HEADERS = [
 
 # Proxies in front of the app that each append to X-Forwarded-For (0: none, the
 # peer address is the client). Read by archive/client_address.py for login
-# lockouts and API rate limits. API_NUM_PROXIES is its former name.
+# lockouts and API rate limits (DRF's own NUM_PROXIES is deliberately not set: the
+# throttle asks archive/client_address.py). API_NUM_PROXIES is its former name.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", env_int("API_NUM_PROXIES", 0))
 
 REST_FRAMEWORK = {
@@ -437,8 +447,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "archive.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "UNAUTHENTICATED_TOKEN": None,
-    # Proxies in front of the app that append to X-Forwarded-For (0: use the peer).
-    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Memorial archive API",

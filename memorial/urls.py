@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from archive.health import health
+from archive.media_views import public_rendition
 from archive.site import machines
 
 urlpatterns = [
@@ -15,6 +16,13 @@ urlpatterns = [
     path("api/", include("archive.api.urls")),
     path("robots.txt", machines.robots_txt, name="robots"),
     path("sitemap.xml", machines.sitemap, name="sitemap"),
+    # Where the web server sends a public rendition it does not have (a lost file
+    # is made again from its original: archive/media_views.py).
+    path(
+        "media/renditions/<path:name>",
+        public_rendition,
+        name="rendition-public",
+    ),
 ]
 # An address without a prefix is redirected to the visitor's language by
 # LocaleMiddleware; an unknown prefix (/es/...) matches nothing and answers 404.

@@ -17,6 +17,7 @@ from archive.models.people import Gender, Living, NameVariant, Person
 from archive.models.places import Place, PlaceKind
 from archive.models.righteous import Recognition, RescuedPerson, Rescuer
 from archive.models.search import SearchDocument, SearchFacet
+from archive.models.security_keys import SecurityKey
 from archive.models.sources import Source, SourceKind
 from archive.models.tasks import Outcome, TaskReport
 from archive.models.terms import Term, Vocabulary
@@ -69,6 +70,7 @@ __all__ = [
     "Rights",
     "SearchDocument",
     "SearchFacet",
+    "SecurityKey",
     "Source",
     "SourceKind",
     "Status",

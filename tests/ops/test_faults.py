@@ -152,6 +152,56 @@ def test_a_missing_rendition_whose_original_is_gone_too_is_a_clean_404(client):
     assert response.status_code == 404
 
 
+def _lost_public_rendition() -> tuple[m.Image, m.Rendition]:
+    image = f.make_image(status=m.Status.PUBLISHED)
+    rendition = image.get_rendition("thumbnail", "jpeg")
+    assert rendition.url.startswith("/media/renditions/")
+    rendition_storage.delete(rendition.file.name)
+    return image, rendition
+
+
+def test_a_missing_public_rendition_is_made_again_under_its_own_url(client):
+    _image, rendition = _lost_public_rendition()
+    response = client.get(rendition.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    assert rendition_storage.exists(rendition.file.name)  # the same name again
+
+
+def test_a_missing_public_rendition_queued_for_a_worker_answers_503(
+    client, monkeypatch
+):
+    from archive import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.restore_rendition_file, "delay", queued.append)
+    _image, rendition = _lost_public_rendition()
+    first = client.get(rendition.url)
+    again = client.get(rendition.url)
+    assert first.status_code == again.status_code == 503
+    assert first["Retry-After"] and first["Cache-Control"] == "no-store"
+    assert queued == [rendition.pk]  # queued once, not once per request
+    tasks.restore_rendition_file(rendition.pk)
+    assert client.get(rendition.url).status_code == 200
+
+
+def test_a_hidden_images_rendition_is_a_404_like_a_file_that_never_existed(client):
+    image, rendition = _lost_public_rendition()
+    m.Image.objects.filter(pk=image.pk).update(status=m.Status.DRAFT)
+    hidden = client.get(rendition.url)
+    never = client.get("/media/renditions/00/" + "0" * 32 + ".jpg")
+    assert hidden.status_code == never.status_code == 404
+    assert hidden.content == never.content
+    assert not rendition_storage.exists(rendition.file.name)  # nothing was made
+
+
+def test_a_missing_public_rendition_without_its_original_is_a_clean_404(client):
+    image, rendition = _lost_public_rendition()
+    Path(image.file.path).unlink()
+    assert client.get(rendition.url).status_code == 404
+
+
 def test_health_reports_each_check_and_answers_503_when_one_fails(client, settings):
     response = client.get("/health/")
     assert response.status_code == 200

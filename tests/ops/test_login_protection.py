@@ -136,3 +136,17 @@ def test_publishers_must_set_up_two_factor_when_the_deployment_requires_it(
     assert response.redirect_chain[-1][0] == reverse("admin:two-factor")
     settings.ARCHIVE_2FA_FOR_PUBLISHERS = False
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_lockouts_and_rate_limits_read_one_client_address(rf, settings):
+    """django-axes and the API throttle both ask archive/client_address.py."""
+    from axes.helpers import get_client_ip_address
+
+    from archive.api.throttling import ApiRateThrottle
+
+    settings.TRUSTED_PROXIES = 1
+    request = rf.get(
+        "/", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9", REMOTE_ADDR="10.0.0.1"
+    )
+    assert get_client_ip_address(request) == "203.0.113.9"
+    assert ApiRateThrottle().get_ident(request) == "203.0.113.9"

@@ -35,6 +35,17 @@ from archive.management.commands.bench_api import free_port
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "benchmark" / "locustfile.py"
 
+#: The issue's targets: p95 per request group (ms), and worker memory growth (%).
+P95_TARGETS_MS = {
+    "api: detail": 150,
+    "page: record": 150,
+    "api: list": 300,
+    "api: search": 300,
+    "api: exhibition": 300,
+    "page: home": 300,
+}
+MEMORY_GROWTH_TARGET = 10.0
+
 
 def worker_memory(master_pid: int) -> dict[int, int]:
     """Resident memory (bytes) of each gunicorn worker, by pid."""
@@ -178,6 +189,28 @@ class Command(BaseCommand):
                 )
         return rows
 
+    @staticmethod
+    def verdicts(rows: list[dict], growth: float) -> dict[str, bool]:
+        """The issue's targets, each passed or not. Shed answers (429, 503) are
+        not errors; every other non-2xx/3xx answer, refused connection or timeout
+        is. At twice the load, expect shed answers, and still no errors."""
+        errors = sum(row["failures"] for row in rows if row["name"] != "Aggregated")
+        shed = sum(row["requests"] for row in rows if row["type"] == "SHED")
+        checks = {f"no errors and no 5xx other than shed 503s ({errors})": not errors}
+        for row in rows:
+            target = P95_TARGETS_MS.get(row["name"])
+            if target is not None and row["type"] != "SHED":
+                checks[f"{row['name']} p95 {row['p95']:.0f} <= {target} ms"] = (
+                    row["p95"] <= target
+                )
+        checks[f"worker memory growth {growth:+.1f}% < {MEMORY_GROWTH_TARGET:g}%"] = (
+            growth < MEMORY_GROWTH_TARGET
+        )
+        checks[f"shed answers (429/503), fast: {shed}"] = all(
+            row["p95"] <= 300 for row in rows if row["type"] == "SHED"
+        )
+        return checks
+
     def report(self, result: dict, options: dict) -> None:
         start, end = result["memory_start"], result["memory_end"]
         growth = (end - start) / start * 100 if start else 0.0
@@ -205,5 +238,9 @@ class Command(BaseCommand):
             f"\nworker memory: {start / 2**20:.0f} MiB after warm-up, "
             f"{end / 2**20:.0f} MiB at the end ({growth:+.1f}%)"
         )
+        result["verdicts"] = self.verdicts(result["rows"], growth)
+        self.stdout.write("\ntargets:")
+        for label, passed in result["verdicts"].items():
+            self.stdout.write(f"  {'PASS' if passed else 'FAIL'}  {label}")
         if options["json"]:
             Path(options["json"]).write_text(json.dumps(result, indent=2))
