@@ -16,11 +16,10 @@ from django.utils.translation import get_language
 from archive import kinds
 from archive.api.context import Audience
 from archive.search import Facet, SearchError, SearchRequest, SearchResult, search
+from archive.search.facets import FILTERS  # the kind facet chooses `kinds`
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
-#: Facets a visitor may filter by (the kind facet chooses `kinds` instead).
-FILTERS = ("place", "organisation", "decade", "language")
 
 
 @dataclass
