@@ -19,7 +19,9 @@ from django.utils.translation import get_language
 from archive import kinds, search
 from archive import models as m
 from archive.api.context import Audience
+from archive.api.files import rendition_url
 from archive.api.presenters import PRESENTERS, load_refs
+from archive.renditions import NAMED_SPECS
 from archive.search.facets import FILTERS as SEARCH_FILTERS
 from archive.site import labels, maps
 from archive.site.pages import site_context
@@ -62,6 +64,43 @@ def _page_number(request: HttpRequest) -> int:
     if not value.isdigit() or len(value) > 6 or int(value) < 1:
         raise Http404
     return int(value)
+
+
+def exhibition_cards(ctx, ids: list[int]) -> list[dict]:
+    """What the home page shows of each exhibition: its title, subtitle, address
+    and its hero image's card rendition. Three queries (references, subtitles,
+    the cards of public hero images) instead of the whole exhibition presenter,
+    which would load each hero image in full (renditions, depictions, sources)."""
+    refs = load_refs(ctx, "exhibition", ids)
+    rows = {
+        row["pk"]: row
+        for row in m.Exhibition.objects.filter(pk__in=list(refs)).values(
+            "pk", "hero_image_id", *kinds.translated_columns("subtitle")
+        )
+    }
+    heroes = {row["hero_image_id"] for row in rows.values() if row["hero_image_id"]}
+    cards = {
+        card["image_id"]: {
+            "url": rendition_url(ctx, card["id"], card["file"]),
+            "width": card["width"],
+            "height": card["height"],
+        }
+        for card in m.Rendition.objects.filter(
+            image_id__in=heroes,
+            image__in=m.Image.objects.public(),
+            spec=NAMED_SPECS["card"],
+            format="jpeg",
+        ).values("id", "image_id", "file", "width", "height")
+    }
+    return [
+        {
+            **refs[pk],
+            "subtitle": ctx.tr(rows[pk], "subtitle", ""),
+            "card": cards.get(rows[pk]["hero_image_id"]),
+        }
+        for pk in ids
+        if pk in refs
+    ]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -114,7 +153,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "archive/home.html",
         {
-            "exhibitions": _load(ctx, "exhibition", exhibition_ids),
+            "exhibitions": exhibition_cards(ctx, exhibition_ids),
             "figure_groups": list(grouped.values()),
             "recent": recent[:12],
         },

@@ -297,3 +297,46 @@ def test_browse_with_filters_query_count_does_not_grow(client):
         )
         f.published(f.make_event(date_edtf="1943")).places.add(place)
     assert _count(client, url) == few
+
+
+def _exhibition_with_hero(public_image: bool = True) -> m.Exhibition:
+    image = f.make_image()
+    if public_image:
+        f.published(image)
+    image.get_rendition("card")
+    return f.published(f.make_exhibition(hero_image=image, subtitle="A subtitle"))
+
+
+def test_home_shows_hero_cards_in_a_fixed_number_of_queries(client):
+    """The home page shows each exhibition's card image (never a hidden image's)
+    in the same queries for one exhibition as for five."""
+    first = _exhibition_with_hero()
+    hidden = _exhibition_with_hero(public_image=False)
+    client.get("/en/")
+    few = _count(client, "/en/")
+    body = client.get("/en/").content.decode()
+    card = first.hero_image.renditions.get(
+        spec=first.hero_image.get_rendition("card").spec
+    )
+    assert card.file.url in body and "A subtitle" in body
+    for rendition in hidden.hero_image.renditions.all():
+        assert rendition.file.name.rsplit("/", 1)[-1] not in body
+    for _ in range(4):
+        _exhibition_with_hero()
+    assert _count(client, "/en/") == few
+
+
+def test_search_page_query_count_does_not_grow_with_hits_or_filters(client):
+    """The search page's queries stay the same whatever the number of hits,
+    with or without a facet filter."""
+    place = f.published(f.make_place(name="Lièges"))
+    for n in range(2):
+        f.published(f.make_event(title=f"Raid lantern {n}")).places.add(place)
+    urls = ["/en/search/?q=lantern", f"/en/search/?q=lantern&place={place.uuid}"]
+    for url in urls:
+        client.get(url)
+    few = [_count(client, url) for url in urls]
+    for n in range(6):
+        f.published(f.make_event(title=f"Raid lantern more {n}")).places.add(place)
+        f.published(f.make_person(family_name=f"Lantern{n}"))
+    assert [_count(client, url) for url in urls] == few
