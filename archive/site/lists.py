@@ -27,6 +27,8 @@ from archive.site import labels, maps
 from archive.site.pages import site_context
 
 PAGE_SIZE = 24
+#: The filters of a browse list start open when they offer this many values or fewer.
+FACETS_OPEN_UP_TO = 12
 #: Sorting per kind for browse lists (others sort by title: see `title_column`).
 ORDER: dict[str, tuple[Any, ...]] = {
     "event": (F("date_earliest").asc(nulls_last=True), "pk"),
@@ -282,6 +284,9 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
             "records": _load(ctx, kind, list(page.object_list)),
             "page": page,
             "facet_groups": groups,
+            # Open unless it would push the list far down (a phone's screen).
+            "facets_open": not applied
+            and sum(len(group["values"]) for group in groups) <= FACETS_OPEN_UP_TO,
             "applied": applied,
             "page_query": _query(current)[1:],
         },
