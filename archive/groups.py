@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
+from django.utils.translation import pgettext_lazy
 
 from archive import kinds
 
@@ -42,6 +43,22 @@ LATER_GROUPS = ("Translator",)
 #: The groups a curator is given; an Archive manager assigns only these.
 CURATOR_GROUPS = ("Contributor", "Editor", "Publisher")
 MANAGER_GROUP = "Archive manager"
+#: What the admin calls each group in the curator's language (the group rows keep
+#: their English names: migrations, `quickstart` and the rules find them by name).
+LABELS = {
+    "Contributor": pgettext_lazy("curator group", "Contributor"),
+    "Editor": pgettext_lazy("curator group", "Editor"),
+    "Publisher": pgettext_lazy("curator group", "Publisher"),
+    "Translator": pgettext_lazy("curator group", "Translator"),
+    "Archive manager": pgettext_lazy("curator group", "Archive manager"),
+}
+
+
+def label(name: str) -> str:
+    """A group's name in the active language (other groups keep their own)."""
+    return str(LABELS.get(name, name))
+
+
 #: The Archive manager's permissions (Django's own user model): no delete (accounts
 #: are deactivated, so their history keeps its author), no group or permission
 #: editing (that would grant more than the three groups).

@@ -10,8 +10,15 @@ from archive.models import Recognition, RescuedPerson, Rescuer
 class RescuerInline(admin.TabularInline):
     model = Rescuer
     extra = 0
-    autocomplete_fields = ("person",)
-    fields = ("person", "name_as_listed", "relation", "posthumous", "position")
+    autocomplete_fields = ("person", "listed_in")
+    fields = (
+        "person",
+        "name_as_listed",
+        "listed_in",
+        "relation",
+        "posthumous",
+        "position",
+    )
 
 
 class RescuedPersonInline(admin.TabularInline):

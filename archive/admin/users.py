@@ -12,12 +12,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from archive import workflow
+from archive import groups, workflow
 from archive.groups import CURATOR_GROUPS
 
 User = get_user_model()
@@ -31,7 +31,32 @@ MANAGER_FIELDSETS = (
 )
 
 
+class GroupFilter(admin.SimpleListFilter):
+    """Users by group, each group named in the curator's language."""
+
+    title = _("group")
+    parameter_name = "group"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(pk), groups.label(name))
+            for pk, name in Group.objects.order_by("name").values_list("pk", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(groups__pk=int(value))
+
+
 class ArchiveUserAdmin(UserAdmin):
+    list_filter = tuple(
+        GroupFilter if name == "groups" else name for name in UserAdmin.list_filter
+    )
+
     def _limited(self, request: HttpRequest) -> bool:
         return not request.user.is_superuser
 
@@ -60,10 +85,11 @@ class ArchiveUserAdmin(UserAdmin):
         """A manager assigns only the three curator groups."""
         if db_field.name == "groups" and self._limited(request):
             kwargs["queryset"] = Group.objects.filter(name__in=CURATOR_GROUPS)
-            kwargs["help_text"] = _(
-                "Give the curator one group: Contributor, Editor or Publisher."
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+            kwargs["help_text"] = _("Give the curator exactly one group.")
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None:
+            field.label_from_instance = lambda group: groups.label(group.name)
+        return field
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -93,3 +119,17 @@ class ArchiveUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, ArchiveUserAdmin)
+
+
+class ArchiveGroupAdmin(GroupAdmin):
+    """Django's group admin, each group also named in the curator's language."""
+
+    list_display = ("name", "translated_name")
+
+    @admin.display(description=_("name in your language"))
+    def translated_name(self, group: Group) -> str:
+        return groups.label(group.name)
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, ArchiveGroupAdmin)

@@ -134,7 +134,14 @@ RULES: dict[type[Model], Rule] = {
     **{model: record(model) for model in PUBLISHABLE_MODELS},
     m.Citation: both(pointing_at(ANY_RECORD), visible(m.Source, "source__")),
     m.Rescuer: both(
-        visible(m.Recognition, "recognition__"), visible(m.Person, "person__")
+        visible(m.Recognition, "recognition__"),
+        either(
+            visible(m.Person, "person__"),
+            both(
+                lambda audience: ~Q(name_as_listed=""),
+                visible(m.Source, "listed_in__"),
+            ),
+        ),
     ),
     m.RescuedPerson: RESCUED,
     m.EventParticipant: both(

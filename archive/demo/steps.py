@@ -155,12 +155,20 @@ class ChildSteps:
         wanted = []
         for position, row in enumerate(self.child_list(rows, where, "rescuers")):
             self.check_keys(
-                row, {"person", "name_as_listed", "relation", "posthumous"}, where
+                row,
+                {"person", "name_as_listed", "listed_in", "relation", "posthumous"},
+                where,
             )
+            listed_in = row.get("listed_in")
             wanted.append(
                 {
                     "person_id": self.lookup("people", row.get("person"), where).pk,
                     "name_as_listed": row.get("name_as_listed", ""),
+                    "listed_in_id": (
+                        self.lookup("sources", listed_in, where).pk
+                        if listed_in
+                        else None
+                    ),
                     "relation": row.get("relation", ""),
                     "posthumous": bool(row.get("posthumous", False)),
                     "position": position,
@@ -176,6 +184,7 @@ class ChildSteps:
             lambda r: {
                 "person_id": r.person_id,
                 "name_as_listed": r.name_as_listed,
+                "listed_in_id": r.listed_in_id,
                 "relation": r.relation,
                 "posthumous": r.posthumous,
                 "position": r.position,

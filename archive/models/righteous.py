@@ -117,6 +117,20 @@ class Rescuer(models.Model):
         blank=True,
         help_text=_("The name exactly as the Yad Vashem file gives it."),
     )
+    listed_in = models.ForeignKey(
+        "archive.Source",
+        verbose_name=_("name listed in"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The published Yad Vashem page that lists this rescuer under the name "
+            "above. When it is set and public, the recognition shows that name even "
+            "while the person's own record stays private (living-person rule); "
+            "nothing else of the person is shown."
+        ),
+    )
     relation = models.CharField(
         _("relation in the file"),
         max_length=200,

@@ -17,6 +17,9 @@ The interface the API and the public pages share (no DRF here)::
         for value in facet.values:
             value.value, value.label, value.count  # pass value back in `filters`
 
+`listing(SearchRequest("", audience, lang, kinds=(kind,), filters))` gives a browse
+list the same filters and facets without words: SQL for the ids, and the facets.
+
 `SearchRequest(q, audience, lang, kinds, filters, page, page_size)`; a request out
 of bounds (an unknown kind, filter or language, a page too far) raises
 `SearchError` (its `field` names the parameter). What a visitor types is never an
@@ -29,9 +32,11 @@ record), `index` (keeping the index current: the one write path), `backends`
 
 from archive.search.engine import (
     Hit,
+    Listing,
     SearchError,
     SearchRequest,
     SearchResult,
+    listing,
     matching_ids,
     search,
 )
@@ -41,9 +46,11 @@ __all__ = [
     "Facet",
     "FacetValue",
     "Hit",
+    "Listing",
     "SearchError",
     "SearchRequest",
     "SearchResult",
+    "listing",
     "matching_ids",
     "search",
 ]

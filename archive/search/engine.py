@@ -123,18 +123,51 @@ def visible_sql(audience: Audience, searched: tuple[str, ...]) -> tuple[str, lis
     return sql, list(params)
 
 
-def search(request: SearchRequest) -> SearchResult:
-    """Ranked hits, their total and the facets, for one page."""
-    searched = check(request)
-    query = parse(request.q)
-    if not query:
-        return SearchResult(0, [], [], request.page, request.page_size)
+def _where(request: SearchRequest, searched: tuple[str, ...]) -> tuple[str, list]:
+    """The documents the audience may see, having every filter's value."""
     where, where_params = visible_sql(request.audience, searched)
     if request.filters:
         filters, filter_params = where_sql(
             filter_condition(request.audience, request.filters)
         )
         where, where_params = f"{where} AND {filters}", where_params + filter_params
+    return where, where_params
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A browse list's share of the engine (no words searched)."""
+
+    #: SQL selecting the ids of the visible records having every filter's value.
+    ids: tuple[str, list]
+    #: Facets counted over those records (narrowed by `within` too).
+    facets: list[Facet]
+
+
+def listing(request: SearchRequest, within: Q | None = None) -> Listing:
+    """The visible records of `request.kinds` having every filter, and their
+    facets, for a list that searches no words (the site's browse lists).
+
+    `within` narrows the facet counts further by a condition on SearchDocument
+    (a filter the list applies itself, such as an event's kind). Two queries,
+    plus one per record filter; a hidden record never changes a count."""
+    searched = check(request)
+    where, params = _where(request, searched)
+    ids = (f"SELECT {DOCUMENTS}.object_id FROM {DOCUMENTS} WHERE {where}", params)
+    if within is not None:
+        extra, extra_params = where_sql(within)
+        where, params = f"{where} AND {extra}", [*params, *extra_params]
+    facets = facets_for(request, (f"FROM {DOCUMENTS} WHERE {where}", params))
+    return Listing(ids, facets)
+
+
+def search(request: SearchRequest) -> SearchResult:
+    """Ranked hits, their total and the facets, for one page."""
+    searched = check(request)
+    query = parse(request.q)
+    if not query:
+        return SearchResult(0, [], [], request.page, request.page_size)
+    where, where_params = _where(request, searched)
     match = backend().match(query)
     body = (
         f"FROM {match.tables} WHERE {match.condition} AND {where}",

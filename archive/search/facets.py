@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from archive import kinds
 from archive import models as m
@@ -126,7 +127,7 @@ def _values(
         return values[:MAX_VALUES]
     labels = _simple_labels(name)
     return [
-        FacetValue(value, labels.get(value, value), number)
+        FacetValue(value, _label(name, value, labels), number)
         for value, number in found[:MAX_VALUES]
     ]
 
@@ -138,6 +139,10 @@ def _simple_labels(name: str) -> dict[str, str]:
         }
     if name == "language":
         return {code: str(_(label)) for code, label in settings.LANGUAGES}
-    if name == "decade":
-        return {str(year): f"{year}s" for year in range(1000, 2200, 10)}
     return {}
+
+
+def _label(name: str, value: str, labels: dict[str, str]) -> str:
+    if name == "decade" and value.isdigit():
+        return pgettext("facet", "%(decade)ss") % {"decade": value}
+    return labels.get(value, value)

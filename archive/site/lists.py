@@ -7,18 +7,28 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 
-from archive import kinds
+from archive import kinds, search
 from archive import models as m
+from archive.api.context import Audience
+from archive.api.files import rendition_url
 from archive.api.presenters import PRESENTERS, load_refs
+from archive.renditions import NAMED_SPECS
+from archive.search.facets import FILTERS as SEARCH_FILTERS
 from archive.site import labels, maps
 from archive.site.pages import site_context
 
 PAGE_SIZE = 24
+#: The filters of a browse list start open when they offer this many values or fewer.
+FACETS_OPEN_UP_TO = 12
 #: Sorting per kind for browse lists (others sort by title: see `title_column`).
 ORDER: dict[str, tuple[Any, ...]] = {
     "event": (F("date_earliest").asc(nulls_last=True), "pk"),
@@ -56,6 +66,43 @@ def _page_number(request: HttpRequest) -> int:
     if not value.isdigit() or len(value) > 6 or int(value) < 1:
         raise Http404
     return int(value)
+
+
+def exhibition_cards(ctx, ids: list[int]) -> list[dict]:
+    """What the home page shows of each exhibition: its title, subtitle, address
+    and its hero image's card rendition. Three queries (references, subtitles,
+    the cards of public hero images) instead of the whole exhibition presenter,
+    which would load each hero image in full (renditions, depictions, sources)."""
+    refs = load_refs(ctx, "exhibition", ids)
+    rows = {
+        row["pk"]: row
+        for row in m.Exhibition.objects.filter(pk__in=list(refs)).values(
+            "pk", "hero_image_id", *kinds.translated_columns("subtitle")
+        )
+    }
+    heroes = {row["hero_image_id"] for row in rows.values() if row["hero_image_id"]}
+    cards = {
+        card["image_id"]: {
+            "url": rendition_url(ctx, card["id"], card["file"]),
+            "width": card["width"],
+            "height": card["height"],
+        }
+        for card in m.Rendition.objects.filter(
+            image_id__in=heroes,
+            image__in=m.Image.objects.public(),
+            spec=NAMED_SPECS["card"],
+            format="jpeg",
+        ).values("id", "image_id", "file", "width", "height")
+    }
+    return [
+        {
+            **refs[pk],
+            "subtitle": ctx.tr(rows[pk], "subtitle", ""),
+            "card": cards.get(rows[pk]["hero_image_id"]),
+        }
+        for pk in ids
+        if pk in refs
+    ]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -108,46 +155,126 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "archive/home.html",
         {
-            "exhibitions": _load(ctx, "exhibition", exhibition_ids),
+            "exhibitions": exhibition_cards(ctx, exhibition_ids),
             "figure_groups": list(grouped.values()),
             "recent": recent[:12],
         },
     )
 
 
+def _browse_filters(request: HttpRequest, kind: str) -> tuple[str | None, dict]:
+    """The list's own facet value and the search engine's filters asked for; an
+    unknown parameter is a 400, a repeated one a 404 (no such page)."""
+    own = FACETS.get(kind)
+    allowed = {"page", *SEARCH_FILTERS, *([own] if own else [])}
+    if set(request.GET) - allowed:
+        raise BadRequest
+    if any(len(request.GET.getlist(name)) > 1 for name in request.GET):
+        raise Http404
+    filters = {
+        name: request.GET[name] for name in SEARCH_FILTERS if request.GET.get(name)
+    }
+    return (request.GET.get(own) or None) if own else None, filters
+
+
+def _query(chosen: dict[str, str], **change: str | None) -> str:
+    """The list's address with these filters (`None` removes one); page 1."""
+    after = {**chosen, **change}
+    return "?" + urlencode([(k, v) for k, v in after.items() if v])
+
+
 def browse(request: HttpRequest, kind: str) -> HttpResponse:
-    """One page of the public records of a kind, in a stable order, optionally
-    narrowed to one value of the kind's facet (with a count per value)."""
+    """One page of the public records of a kind, in a stable order, narrowed by
+    the search engine's facets (place, organisation, decade, language) and by the
+    kind's own facet (an event's kind...), each value with its count over public
+    records and a link that applies or removes it (no JavaScript needed)."""
     entry = kinds.BY_NAME[kind]
     model = entry.model
-    allowed = {"page", *([FACETS[kind]] if kind in FACETS else [])}
-    if set(request.GET) - allowed:
+    try:
+        chosen, filters = _browse_filters(request, kind)
+    except BadRequest:
         return TemplateResponse(request, "400.html", {}, status=400)
     order = ORDER.get(kind, (F(title_column(entry)).asc(nulls_last=True), "pk"))
     public = model._default_manager.public()
-    facets: list[tuple[str, str, int]] = []
-    chosen = None
-    if kind in FACETS:
-        field = FACETS[kind]
-        choices = dict(model._meta.get_field(field).choices)
-        facets = [
-            (value, choices.get(value, value), n)
-            for value, n in public.values_list(field)
+    own = FACETS.get(kind)
+    if chosen is not None and chosen not in dict(model._meta.get_field(own).choices):
+        raise Http404
+    narrowed = public.filter(**{own: chosen}) if chosen is not None else public
+    try:
+        found = search.listing(
+            search.SearchRequest(
+                "", Audience(), get_language(), kinds=(kind,), filters=filters
+            ),
+            within=(
+                Q(object_id__in=narrowed.values("pk")) if chosen is not None else None
+            ),
+        )
+    except search.SearchError as error:
+        raise Http404 from error
+    if filters:
+        public = public.filter(pk__in=RawSQL(found.ids[0], found.ids[1]))
+        narrowed = narrowed.filter(pk__in=RawSQL(found.ids[0], found.ids[1]))
+    current = {**({own: chosen} if own else {}), **filters}
+    groups = []
+    if own:
+        choices = dict(model._meta.get_field(own).choices)
+        values = [
+            {
+                "label": choices.get(value, value),
+                "count": n,
+                "active": value == chosen,
+                "url": _query(current, **{own: None if value == chosen else value}),
+            }
+            for value, n in public.values_list(own)
             .annotate(n=Count("pk"))
-            .order_by(field)
+            .order_by(own)
         ]
-        chosen = request.GET.get(field)
-        if chosen is not None:
-            if chosen not in choices:
-                raise Http404
-            public = public.filter(**{field: chosen})
-    queryset = public.order_by(*order).values_list("pk", flat=True)
+        groups.append(
+            {
+                "name": own,
+                "label": model._meta.get_field(own).verbose_name,
+                "values": values,
+            }
+        )
+    for facet in found.facets:
+        if facet.name == "kind" or not facet.values:
+            continue
+        active = filters.get(facet.name)
+        groups.append(
+            {
+                "name": facet.name,
+                "label": facet.label,
+                "values": [
+                    {
+                        "label": value.label,
+                        "count": value.count,
+                        "active": value.value == active,
+                        "url": _query(
+                            current,
+                            **{
+                                facet.name: None
+                                if value.value == active
+                                else value.value
+                            },
+                        ),
+                    }
+                    for value in facet.values
+                ],
+            }
+        )
+    queryset = narrowed.order_by(*order).values_list("pk", flat=True)
     paginator = Paginator(queryset, PAGE_SIZE)
     try:
         page = paginator.page(_page_number(request))
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404 from error
     ctx = site_context(request)
+    applied = [
+        {"label": value["label"], "group": group["label"], "url": value["url"]}
+        for group in groups
+        for value in group["values"]
+        if value["active"]
+    ]
     return TemplateResponse(
         request,
         "archive/browse.html",
@@ -156,9 +283,12 @@ def browse(request: HttpRequest, kind: str) -> HttpResponse:
             "kind_plural": labels.plural(kind),
             "records": _load(ctx, kind, list(page.object_list)),
             "page": page,
-            "facet_field": FACETS.get(kind),
-            "facets": facets,
-            "chosen": chosen,
+            "facet_groups": groups,
+            # Open unless it would push the list far down (a phone's screen).
+            "facets_open": not applied
+            and sum(len(group["values"]) for group in groups) <= FACETS_OPEN_UP_TO,
+            "applied": applied,
+            "page_query": _query(current)[1:],
         },
     )
 

@@ -9,18 +9,17 @@ from dataclasses import dataclass, field
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from archive import kinds
-from archive.api.context import Audience
+from archive.api.context import ApiContext, Audience
 from archive.search import Facet, SearchError, SearchRequest, SearchResult, search
+from archive.search.facets import FILTERS  # the kind facet chooses `kinds`
+from archive.site.pages import site_context
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
-#: Facets a visitor may filter by (the kind facet chooses `kinds` instead).
-FILTERS = ("place", "organisation", "decade", "language")
 
 
 @dataclass
@@ -33,11 +32,6 @@ class Outcome:
     error: str = ""
     previous_url: str = ""
     next_url: str = ""
-
-
-def hit_url(kind: str, slug: str) -> str:
-    model_name = kinds.BY_NAME[kind].model._meta.model_name
-    return reverse(f"archive:{model_name}-detail", kwargs={"slug": slug})
 
 
 def _query_string(
@@ -81,8 +75,11 @@ def _facets(
     return shown
 
 
-def run(query: str, chosen: list[str], filters: dict[str, str], page: int) -> Outcome:
-    """One page of public results; a query the engine cannot take is a message."""
+def run(
+    ctx: ApiContext, query: str, chosen: list[str], filters: dict[str, str], page: int
+) -> Outcome:
+    """One page of public results; a query the engine cannot take is a message.
+    Hits link to the address the presenters give every record (`ctx.web_url`)."""
     outcome = Outcome()
     if len(query) > MAX_QUERY_LENGTH:
         query = query[:MAX_QUERY_LENGTH]
@@ -110,7 +107,7 @@ def run(query: str, chosen: list[str], filters: dict[str, str], page: int) -> Ou
             "title": hit.title,
             "title_lang": hit.title_lang,
             "snippet": hit.snippet,
-            "url": hit_url(hit.kind, hit.slug),
+            "url": ctx.web_url(hit.kind, hit.slug),
         }
         for hit in result.hits
     ]
@@ -136,7 +133,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page", "1"))
     except ValueError as error:
         raise Http404 from error
-    outcome = run(query, chosen, filters, page) if query else None
+    outcome = (
+        run(site_context(request), query, chosen, filters, page) if query else None
+    )
     return TemplateResponse(
         request,
         "archive/search.html",

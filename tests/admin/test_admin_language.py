@@ -43,3 +43,19 @@ def test_refused_step_names_the_step_in_french(french_publisher):
         f"Événement {event.pk} : impossible d'effectuer l'action « soumettre pour "
         "relecture » sur une fiche à l'état « publiée »."
     ]
+
+
+def test_curator_group_names_are_french_on_the_account_pages(client):
+    """The groups keep their English names as rows, but a French Archive manager
+    reads them in French: the group choices, their help text and the filter."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    manager = f.make_user("Archive manager")
+    client.force_login(manager)
+    curator = f.make_user("Contributor")
+    form = client.get(reverse("admin:auth_user_change", args=[curator.pk]))
+    text = form.content.decode()
+    for french in ("Contributeur", "Réviseur", "Responsable de publication"):
+        assert french in text
+    assert ">Contributor<" not in text and "Publisher" not in text
+    listing = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert "Responsable de publication" in listing

@@ -409,6 +409,18 @@ def canary_archive() -> Canary:
             kind: _hidden_record(canary, kind, category, **state) for kind in MAKERS
         }
         _link_hidden(canary, base, hidden, category, public_source)
+        # The published-list rule: a hidden person whose name a public source (a
+        # published Yad Vashem file) lists as a rescuer. The listed name is public
+        # (not a token); everything of the person record stays hidden.
+        listed = _hidden_record(canary, "person", category, **state)
+        m.Rescuer.objects.create(
+            recognition=base.recognition,
+            person=listed,
+            name_as_listed=f"Listed as {category}",
+            listed_in=public_source,
+            relation=f"Relation as {category}",
+            position=11,
+        )
     # Privacy rules on records that are otherwise published and public.
     living = f.make_person(
         status=m.Status.PUBLISHED, is_living=m.Living.YES, death_edtf=""
@@ -493,6 +505,8 @@ def _link_hidden(canary: Canary, base: Archive, hidden: dict, category: str, sou
         recognition=base.recognition,
         person=person,
         name_as_listed=token(),
+        # Listed in a hidden source: the published-list rule does not apply.
+        listed_in=hidden["source"],
         relation=token(),
         position=10,
     )

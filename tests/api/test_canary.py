@@ -14,7 +14,7 @@ import pytest
 from archive import models as m
 from archive.api.context import KINDS
 from archive.kinds import PUBLISHABLE_MODELS
-from tests.api.builders import EXHIBITION_STATE, canary_archive
+from tests.api.builders import EXHIBITION_STATE, HIDDEN_STATES, canary_archive
 from tests.api.conftest import new_client
 
 pytestmark = pytest.mark.django_db
@@ -136,12 +136,19 @@ def test_exhibition_key_crawl_adds_exhibition_records_only(keyed_api):
 
 def test_nested_hidden_person_is_left_out_with_the_name_that_names_them(api):
     """A published recognition never reveals a hidden rescuer's name: the whole
-    rescuer entry goes, including 'name as listed'."""
+    rescuer entry goes, including 'name as listed', unless a public source (a
+    published Yad Vashem file) lists that name. Then the listed name and relation
+    stay, the person is null, and no token of the person record (biography,
+    dates, slug, other names) appears; a listing in a hidden source counts for
+    nothing."""
     canary = canary_archive()
     recognition = m.Recognition.objects.get(file_number="9999 public")
     data = api.get(f"/api/v1/recognitions/{recognition.uuid}/").json()
     names = [entry["name_as_listed"] for entry in data["rescuers"]]
-    assert names == ["Test Example"]
+    assert names == ["Test Example", *(f"Listed as {c}" for c in HIDDEN_STATES)]
+    for entry in data["rescuers"][1:]:
+        assert entry["person"] is None
+        assert entry["listed_in"]["type"] == "source"
     assert all(
         entry["person"] is None
         for entry in data["rescued"]

@@ -285,3 +285,24 @@ def test_a_few_demo_records_are_released_to_exhibition_clients_only(demo):
             visible = model.objects.visible_to(exhibition_client)
             assert visible.filter(pk=record.pk).exists(), record.slug
     assert released >= 3
+
+
+def test_every_public_recognition_shows_a_rescuer_and_private_ones_only_by_listed_name(
+    demo, client
+):
+    """Every public recognition page names a rescuer. A rescuer whose person stays
+    private (no sourced death) is shown only by the name a published Yad Vashem
+    page lists (with a link to that source), never linked, never with the person
+    record's biography or address."""
+    for recognition in m.Recognition.objects.public():
+        body = client.get(recognition.get_absolute_url()).content.decode()
+        assert "No rescuer of this file can be shown." not in body, recognition.slug
+    celis = m.Recognition.objects.get(slug="celis-family")
+    body = client.get(celis.get_absolute_url()).content.decode()
+    for rescuer in celis.rescuers.select_related("person", "listed_in"):
+        assert rescuer.name_as_listed in body
+        if not m.Person.objects.public().filter(pk=rescuer.person_id).exists():
+            assert rescuer.listed_in.url.startswith("https://yadvashem.org/")
+            assert f"/{rescuer.person.slug}/" not in body
+            if rescuer.person.biography:
+                assert rescuer.person.biography[:40] not in body

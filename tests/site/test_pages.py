@@ -222,3 +222,121 @@ def test_browse_filter_counts_public_records_and_rejects_unknown_input(client):
     assert "Draft attack" not in response.content.decode()
     assert client.get("/en/events/?kind=nonsense").status_code == 404
     assert client.get("/en/events/?colour=red").status_code == 400
+
+
+def _facets_html(body: str) -> str:
+    """The filter block of a browse page (what a hidden record must not change)."""
+    return body[body.index('<details class="facets"') : body.index("</details>")]
+
+
+def test_browse_filters_by_search_facets_with_public_counts(client, monkeypatch):
+    """Place and decade facets from the search engine filter the list as links;
+    pagination keeps the filters; hidden records never change a count or name."""
+    from archive.site import lists
+
+    monkeypatch.setattr(lists, "PAGE_SIZE", 1)
+    ghent = f.published(f.make_place(name="Ghent"))
+    first = f.published(f.make_event(title="First raid", date_edtf="1943-05-01"))
+    second = f.published(f.make_event(title="Second raid", date_edtf="1944-02-01"))
+    f.published(f.make_event(title="Later", date_edtf="1955"))
+    for event in (first, second):
+        event.places.add(ghent)
+    body = client.get("/en/events/").content.decode()
+    before = _facets_html(body)
+    assert "Ghent (2)" in before and "1940s (2)" in before and "1950s (1)" in before
+    # Hidden records (a draft event in Ghent, a public event at a draft place).
+    hidden = f.make_event(title="Draft raid", date_edtf="1943")
+    hidden.places.add(ghent)
+    secret_place = f.make_place(name="Secret hamlet")
+    f.published(f.make_event(title="Elsewhere", date_edtf="1962")).places.add(
+        secret_place
+    )
+    after = _facets_html(client.get("/en/events/").content.decode())
+    assert "Secret hamlet" not in after
+    assert after.replace("1960s (1)", "").count("(") == before.count("(")
+    assert "Ghent (2)" in after and "1940s (2)" in after
+    response = client.get(f"/en/events/?place={ghent.uuid}")
+    page = response.content.decode()
+    assert response.status_code == 200 and "Draft raid" not in page
+    assert "Records 1–1 of 2" in page
+    assert f"place={ghent.uuid}&amp;page=2" in page  # the next page keeps the filter
+    both = client.get(f"/en/events/?place={ghent.uuid}&decade=1950").content
+    assert "Records 0–0 of 0" in both.decode() or "Nothing here yet" in both.decode()
+    assert "Clear all filters" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("place=not-a-uuid", 404),
+        ("decade=19x0", 404),
+        ("language=xx", 404),
+        ("organisation=1", 404),
+        ("decade=1940&decade=1950", 404),
+        ("decade=1940&page=99", 404),
+        ("colour=red", 400),
+    ],
+)
+def test_browse_bad_filters_answer_the_site_error_pages(client, query, status):
+    f.published(f.make_event(date_edtf="1943"))
+    response = client.get(f"/en/events/?{query}")
+    assert response.status_code == status
+    assert "<html" in response.content.decode()
+
+
+def test_browse_with_filters_query_count_does_not_grow(client):
+    place = f.published(f.make_place())
+    for _ in range(2):
+        f.published(f.make_event(date_edtf="1943")).places.add(place)
+    url = f"/en/events/?place={place.uuid}&decade=1940"
+    client.get(url)
+    few = _count(client, url)
+    for _ in range(6):
+        f.published(f.make_event(date_edtf="1944")).places.add(
+            f.published(f.make_place())
+        )
+        f.published(f.make_event(date_edtf="1943")).places.add(place)
+    assert _count(client, url) == few
+
+
+def _exhibition_with_hero(public_image: bool = True) -> m.Exhibition:
+    image = f.make_image()
+    if public_image:
+        f.published(image)
+    image.get_rendition("card")
+    return f.published(f.make_exhibition(hero_image=image, subtitle="A subtitle"))
+
+
+def test_home_shows_hero_cards_in_a_fixed_number_of_queries(client):
+    """The home page shows each exhibition's card image (never a hidden image's)
+    in the same queries for one exhibition as for five."""
+    first = _exhibition_with_hero()
+    hidden = _exhibition_with_hero(public_image=False)
+    client.get("/en/")
+    few = _count(client, "/en/")
+    body = client.get("/en/").content.decode()
+    card = first.hero_image.renditions.get(
+        spec=first.hero_image.get_rendition("card").spec
+    )
+    assert card.file.url in body and "A subtitle" in body
+    for rendition in hidden.hero_image.renditions.all():
+        assert rendition.file.name.rsplit("/", 1)[-1] not in body
+    for _ in range(4):
+        _exhibition_with_hero()
+    assert _count(client, "/en/") == few
+
+
+def test_search_page_query_count_does_not_grow_with_hits_or_filters(client):
+    """The search page's queries stay the same whatever the number of hits,
+    with or without a facet filter."""
+    place = f.published(f.make_place(name="Lièges"))
+    for n in range(2):
+        f.published(f.make_event(title=f"Raid lantern {n}")).places.add(place)
+    urls = ["/en/search/?q=lantern", f"/en/search/?q=lantern&place={place.uuid}"]
+    for url in urls:
+        client.get(url)
+    few = [_count(client, url) for url in urls]
+    for n in range(6):
+        f.published(f.make_event(title=f"Raid lantern more {n}")).places.add(place)
+        f.published(f.make_person(family_name=f"Lantern{n}"))
+    assert [_count(client, url) for url in urls] == few

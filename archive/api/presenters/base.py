@@ -11,7 +11,9 @@ main rows are loaded through `visible_to()`'s condition, and every nested record
 rescuer's person, a citation's source, a segment's places) is joined with the same
 condition for its own model. A nested record the requester may not see is left out
 entirely, together with the text that names it (a rescuer's "name as listed" is that
-person's name); a reference in a single field (a testimony's witness) becomes null.
+person's name, unless a published Yad Vashem file lists it: then the name stays and
+the person's reference is null, see presenters/righteous.py); a reference in a single
+field (a testimony's witness) becomes null.
 """
 
 from __future__ import annotations

@@ -21,17 +21,18 @@ from archive.api.presenters.members import (
     Translated,
     Value,
 )
-from archive.api.presenters.refs import visible
 from archive.api.presenters.shapes import Shape
 
 Rescuer = Shape(
     "Rescuer",
     (
-        RefTo("person", "person"),
+        # Null when the person's record is private: see `named_or_visible_rescuer`.
+        FkRef("person", "person"),
         Text(
             "name_as_listed",
             help_text="The name exactly as the Yad Vashem file gives it.",
         ),
+        FkRef("listed_in", "source"),
         Text("relation"),
         Value("posthumous", s.BooleanField(read_only=True)),
     ),
@@ -51,6 +52,16 @@ Rescued = Shape(
         ),
     ),
 )
+
+
+def named_or_visible_rescuer(ctx: ApiContext) -> Q:
+    """A rescuer is shown when their person is visible, or, by the published-list
+    rule, when the name as listed is cited to a visible source (a published Yad
+    Vashem file): then only that name (and the file's relation) is shown, and the
+    person's reference is null: nothing of the private person record is shown."""
+    return ctx.audience.visible_q(m.Person, "person__") | (
+        ~Q(name_as_listed="") & ctx.audience.visible_q(m.Source, "listed_in__")
+    )
 
 
 def unnamed_or_visible_person(ctx: ApiContext) -> Q:
@@ -85,7 +96,7 @@ class RecognitionPresenter(RecordPresenter):
                 m.Rescuer,
                 "recognition_id",
                 order=("position", "id"),
-                where=visible("person"),
+                where=named_or_visible_rescuer,
             ),
         ),
         Many(

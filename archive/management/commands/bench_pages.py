@@ -37,6 +37,7 @@ def _in(language: str, path: str) -> str:
 class Command(bench_api.Command):
     help = "Benchmark the public pages (req/s, p50, p99; cold and warm)."
     targets = {("recognition", "cold"): 0.10}
+    scenario_names = ("home", "recognition", "person", "exhibition", "search")
 
     def records(self, port: int, route: str, limit: int) -> list[dict]:
         found: list[dict] = []

@@ -2149,9 +2149,10 @@ export interface components {
             readonly help: components["schemas"]["Term"][];
         };
         Rescuer: {
-            readonly person: components["schemas"]["Ref"];
+            readonly person: components["schemas"]["Ref"] | null;
             /** @description The name exactly as the Yad Vashem file gives it. */
             readonly name_as_listed: string | null;
+            readonly listed_in: components["schemas"]["Ref"] | null;
             readonly relation: string | null;
             readonly posthumous: boolean;
         };
