@@ -26,3 +26,14 @@ def _isolated_media(settings, tmp_path: Path):
         settings.STORAGES = storages
     yield root
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_response_cache():
+    """Every test starts with an empty response cache: cached answers and the
+    home page's content are keyed by the archive version, which a rolled-back test
+    transaction resets, so one test's content could otherwise answer another's."""
+    from django.core.cache import caches
+
+    caches["api"].clear()
+    yield

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0009_scheduled_publication_task_reports'),
+        ('archive', '0016_rescuer_listed_in'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, F, Q
@@ -21,6 +23,7 @@ from archive import models as m
 from archive.api.context import Audience
 from archive.api.files import rendition_url
 from archive.api.presenters import PRESENTERS, load_refs
+from archive.models import ArchiveVersion
 from archive.renditions import NAMED_SPECS
 from archive.search.facets import FILTERS as SEARCH_FILTERS
 from archive.site import labels, maps
@@ -107,8 +110,29 @@ def exhibition_cards(ctx, ids: list[int]) -> list[dict]:
 
 def home(request: HttpRequest) -> HttpResponse:
     """Exhibitions first, then figures where sources disagree, then what was
-    published most recently."""
+    published most recently.
+
+    What it shows changes only when the archive changes, so its content is kept in
+    the API's response cache under the same key parts as an API answer (archive
+    version, day, language): a repeated visit costs one small query and a cache
+    lookup. A benchmark's cold request (`skip_response_cache`) is always built."""
     ctx = site_context(request)
+    seconds = settings.API_RESPONSE_CACHE_SECONDS
+    key = None
+    content = None
+    if seconds > 0 and not getattr(request, "skip_response_cache", False):
+        version = ArchiveVersion.current().version
+        key = f"site-home:{version}:{ctx.today.isoformat()}:{get_language()}:{ctx.base}"
+        content = caches["api"].get(key)
+    if content is None:
+        content = _home_content(ctx)
+        if key is not None:
+            caches["api"].set(key, content, seconds)
+    return TemplateResponse(request, "archive/home.html", content)
+
+
+def _home_content(ctx) -> dict[str, list]:
+    """The home page's records, read for the public in the request's language."""
     exhibition_ids = list(
         m.Exhibition.objects.public()
         .order_by("-published_at", "pk")
@@ -151,15 +175,11 @@ def home(request: HttpRequest) -> HttpResponse:
             if pk in refs
         ]
     recent.sort(key=lambda r: r["published_at"], reverse=True)
-    return TemplateResponse(
-        request,
-        "archive/home.html",
-        {
-            "exhibitions": exhibition_cards(ctx, exhibition_ids),
-            "figure_groups": list(grouped.values()),
-            "recent": recent[:12],
-        },
-    )
+    return {
+        "exhibitions": exhibition_cards(ctx, exhibition_ids),
+        "figure_groups": list(grouped.values()),
+        "recent": recent[:12],
+    }
 
 
 def _browse_filters(request: HttpRequest, kind: str) -> tuple[str | None, dict]:

@@ -307,9 +307,10 @@ def _exhibition_with_hero(public_image: bool = True) -> m.Exhibition:
     return f.published(f.make_exhibition(hero_image=image, subtitle="A subtitle"))
 
 
-def test_home_shows_hero_cards_in_a_fixed_number_of_queries(client):
+def test_home_shows_hero_cards_in_a_fixed_number_of_queries(client, settings):
     """The home page shows each exhibition's card image (never a hidden image's)
-    in the same queries for one exhibition as for five."""
+    in the same queries for one exhibition as for five (built afresh each time)."""
+    settings.API_RESPONSE_CACHE_SECONDS = 0
     first = _exhibition_with_hero()
     hidden = _exhibition_with_hero(public_image=False)
     client.get("/en/")
@@ -324,6 +325,19 @@ def test_home_shows_hero_cards_in_a_fixed_number_of_queries(client):
     for _ in range(4):
         _exhibition_with_hero()
     assert _count(client, "/en/") == few
+
+
+def test_a_repeated_home_visit_is_served_from_the_cache_until_the_archive_changes(
+    client,
+):
+    """The home page's content is cached under the archive version: a second visit
+    costs one query, and a publication shows at once on the next visit."""
+    _exhibition_with_hero()
+    client.get("/en/")
+    assert _count(client, "/en/") == 1
+    f.published(f.make_event(title="Test event newly published"))
+    body = client.get("/en/").content.decode()
+    assert "newly published" in body
 
 
 def test_search_page_query_count_does_not_grow_with_hits_or_filters(client):
