@@ -35,7 +35,7 @@ FILTERS: tuple[str, ...] = tuple(name for name in FACETS if name != "kind")
 #: The most values a facet lists (the largest counts).
 MAX_VALUES = 20
 #: Above this many matches, facets are estimated from a sample of about this size.
-FACET_EXACT = 5_000
+FACET_EXACT = 1_000
 LABELS = {
     "kind": _("Type"),
     "place": _("Place"),
