@@ -96,7 +96,7 @@ def facets_for(
     their `FROM ... WHERE ...`), and whether they are estimates."""
     from_where, params = body
     step = -(-total // FACET_EXACT)  # ceil: 1 up to FACET_EXACT matches
-    sample = f" AND archive_searchdocument.id % {step} = 0" if step > 1 else ""
+    sample = f" AND archive_searchdocument.id %% {step} = 0" if step > 1 else ""
     sql = (
         "SELECT facet, value, COUNT(*) FROM archive_searchfacet WHERE document_id IN "
         f"(SELECT archive_searchdocument.id {from_where}{sample}) GROUP BY facet, value"

@@ -104,3 +104,19 @@ def test_parts_of_hidden_records_are_never_found(api, keyed_api):
     for client in (api, keyed_api):
         assert found(client, "qxwalltext") == []
         assert found(client, "qxstaffrescuer") == []
+
+
+def test_facets_beyond_the_exact_limit_are_estimates_and_say_so(api, monkeypatch):
+    monkeypatch.setattr("archive.search.facets.FACET_EXACT", 2)
+    for _ in range(6):
+        f.make_event(**PUBLISHED, title_en="Qxconvoy", date_edtf="1942")
+    data = api.get("/api/v1/search/", {"q": "qxconvoy"}).json()
+    assert data["count"] == 6 and len(data["results"]) == 6
+    assert data["facets_approximate"] is True
+    (decade,) = data["facets"]["decade"]
+    assert decade["value"] == "1940" and decade["count"] % 3 == 0
+    monkeypatch.setattr("archive.search.facets.FACET_EXACT", 1000)
+    caches["api"].clear()
+    data = api.get("/api/v1/search/", {"q": "qxconvoy"}).json()
+    assert data["facets_approximate"] is False
+    assert data["facets"]["decade"][0]["count"] == 6
