@@ -114,7 +114,7 @@ def connect() -> None:
         post_delete.connect(
             search_index.on_delete, sender=model, dispatch_uid=f"search-delete-{uid}"
         )
-    for through in search_index.LINKS:
+    for through in (*search_index.LINKS, *search_index.PART_LINKS):
         m2m_changed.connect(
             search_index.on_link,
             sender=through,

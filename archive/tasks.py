@@ -173,7 +173,7 @@ def release_embargoes() -> int:
     """End the embargo of every published record whose date has come; returns how
     many. The public could already see them (visibility reads the date), but only a
     save brings what follows it: public renditions, the audiences' Last-Modified,
-    the first-public mark, a history entry."""
+    the first-public mark, a history entry, the search index's audiences."""
     today = timezone.localdate()
     released = 0
     for model in kinds.PUBLISHABLE_MODELS:
@@ -183,6 +183,9 @@ def release_embargoes() -> int:
         for record in due:
             if services.record_release_embargo(record=record, today=today):
                 released += 1
+    # Search reads who may find a record from its document: bring in what the date
+    # alone changed (an embargo ended since the last run, a person presumed dead).
+    search_index.refresh_visibility()
     return released
 
 

@@ -153,6 +153,7 @@ class SearchView(ApiMixin, APIView):
                     "previous": None,
                     "results": page.results,
                     "facets": page.facets,
+                    "facets_approximate": page.facets_approximate,
                 }
             )
 

@@ -195,7 +195,7 @@ class ArchiveFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         kind = kinds.BY_MODEL[queryset.model].name
-        found = matching_ids(kind, value)
+        found = matching_ids(kind, value, self.audience)
         if found is None:
             return queryset.none()
         return queryset.filter(pk__in=RawSQL(*found))

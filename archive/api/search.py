@@ -2,14 +2,16 @@
 
 Parameters are checked here (problem+json 400s); finding, ranking, snippets and
 facets are `archive.search.search`, shared with the public pages. Each hit is
-`{type, id, slug, title, title_lang, snippet, web_url, api_url}`, best first: `title` is a
-language map for every kind (a person's or a source's name is the same in every
-language), or with `?lang=` one string, `title_lang` then naming the language it is
-in (the requested one, or English where it has no translation).
+`{type, id, slug, title, title_lang, snippet, rank, web_url, api_url}`, best first:
+`title` is a language map for every kind (a person's or a source's name is the same
+in every language), or with `?lang=` one string, `title_lang` then naming the
+language it is in (the requested one, or English where it has no translation).
 
-The rank itself is not in the answer: SQLite's bm25 weighs a word by how many
-documents hold it, hidden ones included, so its figures would move when a hidden
-record changes (tests/api/test_last_modified.py); the order is what clients need.
+`rank` is the engine's score (higher is better; comparable within one answer only).
+It is computed from the requester's documents alone (on SQLite, bm25's statistics
+come from the audience's own FTS table), so a hidden record never moves it
+(tests/search/test_visibility.py). `facets_approximate` is true when the facet
+counts are estimates (very many matches; see `archive.search.facets`).
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ class SearchPage:
     count: int
     results: list[dict]
     facets: dict[str, list[dict]]
+    facets_approximate: bool
     next_cursor: str | None
 
 
@@ -127,6 +130,7 @@ def run(
         count=result.total,
         results=[present_hit(ctx, hit) for hit in result.hits],
         facets=present_facets(result),
+        facets_approximate=result.facets_approximate,
         next_cursor=_cursor(page + 1) if result.has_next else None,
     )
 
@@ -143,6 +147,7 @@ def present_hit(ctx: ApiContext, hit: Any) -> dict:
         else {lang: value or None for lang, value in hit.titles.items()},
         "title_lang": hit.title_lang if collapsed else None,
         "snippet": str(hit.snippet),
+        "rank": hit.rank,
         "web_url": ctx.web_url(hit.kind, hit.slug),
         "api_url": f"{api}{hit.uuid}/",
     }

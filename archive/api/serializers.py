@@ -38,6 +38,11 @@ class SearchHitSerializer(s.Serializer):
         help_text="HTML: a passage with the matched words in <mark>, the rest "
         "escaped; in the requested language where the words appear in it.",
     )
+    rank = s.FloatField(
+        read_only=True,
+        help_text="The engine's score, higher first; comparable within one answer. "
+        "Computed from what the requester may find only.",
+    )
     web_url = s.URLField(read_only=True)
     api_url = s.URLField(read_only=True)
 
@@ -104,6 +109,11 @@ class SearchPageSerializer(s.Serializer):
     previous = s.URLField(read_only=True, allow_null=True, help_text="Always null.")
     results = SearchHitSerializer(many=True, read_only=True)
     facets = SearchFacetsSerializer(read_only=True)
+    facets_approximate = s.BooleanField(
+        read_only=True,
+        help_text="True when the facet counts are estimates: with very many "
+        "matches they are counted on an even sample of them and scaled.",
+    )
 
     class Meta:
         ref_name = "SearchPage"

@@ -7,9 +7,13 @@ derives its own full-text index from the texts (a `tsvector` column on PostgreSQ
 an FTS5 table on SQLite, both kept by triggers installed by migration 0007), so the
 Python code writes rows and never speaks an engine's dialect when indexing.
 
-The index holds hidden records too: visibility is a condition of the query that
-finds and ranks hits (`archive.search.engine`), evaluated for the requester and the
-day, so an embargo that ends needs no write at all.
+The index holds hidden records too, but each row says which audiences may see its
+record (`public`, `exhibition`: the one rule, `visible_to()`, evaluated when the row
+is written), and the query that finds and ranks hits reads only the rows of the
+requester's audience (on SQLite, an FTS5 table per audience, so a hidden record's
+words are not even in the statistics bm25 ranks with). Visibility that changes
+with the date alone (an embargo ending, a person now presumed dead) is brought
+into the rows by the hourly `release_embargoes` task (`index.refresh_visibility`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,20 @@ class SearchDocument(models.Model):
     #: language and weight (A names and titles, B summaries, captions and
     #: descriptions, C stories, biographies, synopses and transcripts).
     texts = models.JSONField(_("texts"), default=list)
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_(
+            "Whether anonymous visitors may find the record (kept by the index)."
+        ),
+    )
+    exhibition = models.BooleanField(
+        _("exhibition clients"),
+        default=False,
+        help_text=_(
+            "Whether exhibition clients may find the record (kept by the index)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("search document")

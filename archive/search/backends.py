@@ -2,8 +2,11 @@
 and tables. Chosen from the database in use (`backend()`).
 
 Both backends read the same `SearchDocument` rows; the engine's own index is
-derived from them by triggers the migration installs (0007): a weighted `tsvector`
-column on PostgreSQL, an FTS5 table on SQLite. Ranking uses the same weights on
+derived from them by triggers the migrations install (0007, 0017): a weighted
+`tsvector` column on PostgreSQL with a GIN index per audience (partial indexes on
+the document's `public` and `exhibition` flags), an FTS5 table per audience on
+SQLite holding only the documents that audience may find (so bm25's corpus
+statistics are the audience's own: a hidden record cannot move a hit). Ranking uses the same weights on
 both: A (names, titles) 1.0, B (summaries, captions) 0.4, C (long texts) 0.2.
 
 A third backend (an external engine) would implement the same three pieces for
@@ -21,7 +24,8 @@ from archive import kinds
 from archive.search.query import Query, fts5_match, tsquery_text, websearch_text
 
 DOCUMENTS = "archive_searchdocument"
-FTS_TABLE = "archive_search_fts"
+#: The FTS5 table of an audience's documents: FTS_TABLE.format(audience="public").
+FTS_TABLE = "archive_search_fts_{audience}"
 #: Weights of fields A, B, C (PostgreSQL lists them D, C, B, A).
 WEIGHTS = (1.0, 0.4, 0.2)
 #: How much a match in a record's names and titles alone adds to its rank, on top
@@ -32,42 +36,54 @@ TITLE_BOOST = 4.0
 
 @dataclass(frozen=True)
 class Match:
-    """SQL pieces for one query: `FROM {tables}` with `WHERE {condition}` finds the
-    documents (`archive_searchdocument` is named in full, as the ORM's conditions
-    name it), `{rank}` orders them, best first."""
+    """SQL pieces for one query and one audience: `FROM {tables}` with
+    `WHERE {condition}` finds the documents the audience may find
+    (`archive_searchdocument` is named in full, as the ORM's conditions name it),
+    `{rank}` orders them, best first. `unranked` is `tables` without the rank, for
+    counting."""
 
     tables: str
+    unranked: str
     tables_params: list
     condition: str
     condition_params: list
     rank: str
 
 
+def audience_flag(audience: str) -> str:
+    """The document column saying whether this audience may find the record."""
+    if audience not in ("public", "exhibition"):
+        raise ValueError(f"Unknown audience {audience!r}.")
+    return audience
+
+
 class SqliteBackend:
     name = "sqlite"
 
-    def match(self, query: Query) -> Match:
+    def match(self, query: Query, audience: str) -> Match:
         a, b, c = WEIGHTS
+        fts = FTS_TABLE.format(audience=audience_flag(audience))
         # bm25() may only be called in the query that scans the FTS table, so the
-        # match and its rank are a subquery joined to the documents.
+        # match and its rank are a subquery joined to the documents; bm25 is
+        # lower for better matches, hence its negation.
+        ranked = f"-bm25({fts}, {a}, {b}, {c}) - {TITLE_BOOST} * bm25({fts}, {a}, 0, 0)"
+        join = f"JOIN {DOCUMENTS} ON {DOCUMENTS}.id = search_match.id"
         return Match(
-            tables=f"(SELECT rowid AS id, -bm25({FTS_TABLE}, {a}, {b}, {c}) "
-            f"- {TITLE_BOOST} * bm25({FTS_TABLE}, {a}, 0, 0) AS rank "
-            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) AS search_match "
-            f"JOIN {DOCUMENTS} ON {DOCUMENTS}.id = search_match.id",
+            tables=f"(SELECT rowid AS id, {ranked} AS rank FROM {fts} "
+            f"WHERE {fts} MATCH %s) AS search_match {join}",
+            unranked=f"(SELECT rowid AS id FROM {fts} WHERE {fts} MATCH %s) "
+            f"AS search_match {join}",
             tables_params=[fts5_match(query)],
-            condition="1 = 1",
+            condition=f"{DOCUMENTS}.{audience}",
             condition_params=[],
-            # bm25 is lower for better matches, hence its negation above.
             rank="search_match.rank",
         )
 
     def size(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat "
-                "WHERE name LIKE %s OR name LIKE %s",
-                [f"{FTS_TABLE}%", "archive_search%"],
+                "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE %s",
+                ["archive_search%"],
             )
             return int(cursor.fetchone()[0])
 
@@ -75,7 +91,7 @@ class SqliteBackend:
 class PostgresBackend:
     name = "postgresql"
 
-    def match(self, query: Query) -> Match:
+    def match(self, query: Query, audience: str) -> Match:
         # The prefix query on the unstemmed ('simple') lexemes, then the same words
         # stemmed in each content language (websearch_to_tsquery never raises).
         parts = ["to_tsquery('simple', unaccent(%s))"]
@@ -87,10 +103,14 @@ class PostgresBackend:
             )
             params.extend([lang, words])
         a, b, c = WEIGHTS
+        tables = f"{DOCUMENTS}, (SELECT {' || '.join(parts)} AS query) AS search_query"
         return Match(
-            tables=f"{DOCUMENTS}, (SELECT {' || '.join(parts)} AS query) AS search_query",
+            tables=tables,
+            unranked=tables,
             tables_params=params,
-            condition=f"{DOCUMENTS}.vector @@ search_query.query",
+            # The flag is the predicate of the audience's partial GIN index.
+            condition=f"{DOCUMENTS}.{audience_flag(audience)} "
+            f"AND {DOCUMENTS}.vector @@ search_query.query",
             condition_params=[],
             rank=f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, "
             f"search_query.query) + {TITLE_BOOST} * ts_rank_cd('{{0, 0, 0, {a}}}', "

@@ -3,9 +3,14 @@ every language, its address and its facet values, read in a few batch queries.
 
 The fields come from the kinds registry (`archive.kinds.SearchFields`); the parts of
 a record that have their own rows are added here: a person's name variants, a
-testimony's open segments and public transcripts (the rows the API itself shows,
-`archive/api/exposure.py`: closed segments and non-public transcripts never), a
-source's transcription in its own language.
+testimony's open segments (titles, synopses, keywords) and public transcripts, a
+recognition's rescuers as the file lists them, an exhibition's sections and its
+items' captions. Parts are the rows the API itself shows the public
+(`archive/api/exposure.py`: closed segments, non-public transcripts, a hidden
+rescuer's name and the caption of an item whose record is hidden never).
+
+Each document also says which audiences may find its record (`visible_to()`, the
+one rule), so the search query reads only its audience's documents.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from typing import Any
 
 from archive import kinds
 from archive import models as m
+from archive.api import exposure
+from archive.api.context import Audience
 from archive.models.people import display_name
 from archive.translation import TRANSLATED_FIELDS
 
@@ -53,6 +60,9 @@ class Document:
     #: language -> [A, B, C] texts.
     texts: dict[str, list[list[str]]] = field(default_factory=dict)
     facets: set[tuple[str, str]] = field(default_factory=set)
+    #: Which audiences may find the record (`visible_to()` when it was indexed).
+    public: bool = False
+    exhibition: bool = False
 
     def add(self, lang: str, weight: str, text: str | None) -> None:
         if text and text.strip():
@@ -112,6 +122,7 @@ def build(kind: str, ids: Iterable[int]) -> list[Document]:
         for add_parts in PARTS.get(kind, ()):
             add_parts(documents)
         _related_facets(kind, model, documents)
+        _audiences(model, documents)
     for doc in documents.values():
         doc.facets.add(("kind", kind))
         for lang in doc.texts:
@@ -149,6 +160,42 @@ def title(kind: str, model: type, name: str, row: dict[str, Any]) -> dict[str, s
     return {lang: row[name] or "" for lang in kinds.language_codes()}
 
 
+#: The audiences a document may be found by: SearchDocument's flag -> audience.
+AUDIENCES: tuple[str, ...] = ("public", "exhibition")
+
+
+def visible_ids(model: type, audience: str, ids: Iterable[int]) -> set[int]:
+    """Which of these records the audience may see today (the one rule)."""
+    condition = Audience.named(audience).visible_q(model)
+    return set(
+        model._default_manager.filter(condition, pk__in=list(ids)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _audiences(model: type, documents: dict[int, Document]) -> None:
+    for audience in AUDIENCES:
+        for pk in visible_ids(model, audience, documents):
+            setattr(documents[pk], audience, True)
+
+
+def _public(model: type) -> Any:
+    """The public's rule for a part (exposure.RULES), without its owner's own
+    visibility (the document's flags carry that). Parts are indexed as the public
+    sees them, for every audience: an exhibition client does not find a record by
+    a part only exhibition clients may see."""
+    return PART_RULES[model](Audience())
+
+
+PART_RULES = {
+    m.Rescuer: exposure.visible(m.Person, "person__"),
+    m.ExhibitionItem: exposure.pointing_at(
+        [*exposure.ANY_RECORD, (m.TestimonySegment, exposure.SEGMENT)]
+    ),
+}
+
+
 # Parts with their own rows ------------------------------------------------------
 
 
@@ -169,6 +216,63 @@ def _segments(documents: dict[int, Document]) -> None:
         for lang in kinds.language_codes():
             doc.add(lang, "b", row[f"title_{lang}"])
             doc.add(lang, "c", row[f"synopsis_{lang}"])
+    keywords = (
+        m.TestimonySegment.keywords.through.objects.filter(
+            testimonysegment__testimony_id__in=documents,
+            testimonysegment__is_closed=False,
+        )
+        .order_by("testimonysegment__testimony_id", "term__label", "term_id")
+        .distinct()
+        .values(
+            "testimonysegment__testimony_id",
+            *(f"term__{column}" for column in _columns(m.Term, ("label",))),
+        )
+    )
+    for row in keywords:
+        doc = documents[row["testimonysegment__testimony_id"]]
+        for lang in kinds.language_codes():
+            doc.add(lang, "b", row[f"term__label_{lang}"])
+
+
+def _rescuers(documents: dict[int, Document]) -> None:
+    """Rescuers as the file lists them, when the public may see the person."""
+    rescuers = (
+        m.Rescuer.objects.filter(_public(m.Rescuer), recognition_id__in=documents)
+        .order_by("recognition_id", "position", "pk")
+        .values_list(
+            "recognition_id",
+            "name_as_listed",
+            "person__name_prefix",
+            "person__given_names",
+            "person__family_name",
+        )
+    )
+    for recognition_id, listed, prefix, given, family in rescuers:
+        name = listed or display_name(prefix, given, family)
+        documents[recognition_id].add(NEUTRAL, "b", name)
+
+
+def _sections(documents: dict[int, Document]) -> None:
+    """Sections' titles and wall texts, and the captions of items whose record
+    the public may see."""
+    columns = _columns(m.ExhibitionSection, ("title", "body"))
+    sections = m.ExhibitionSection.objects.filter(exhibition_id__in=documents)
+    for row in sections.order_by("exhibition_id", "position", "pk").values(
+        "exhibition_id", *columns
+    ):
+        doc = documents[row["exhibition_id"]]
+        for lang in kinds.language_codes():
+            doc.add(lang, "b", row[f"title_{lang}"])
+            doc.add(lang, "c", row[f"body_{lang}"])
+    items = m.ExhibitionItem.objects.filter(
+        _public(m.ExhibitionItem), section__exhibition_id__in=documents
+    ).order_by("section__exhibition_id", "section__position", "section_id", "position")
+    for row in items.values(
+        "section__exhibition_id", *_columns(m.ExhibitionItem, ("caption",))
+    ):
+        doc = documents[row["section__exhibition_id"]]
+        for lang in kinds.language_codes():
+            doc.add(lang, "b", row[f"caption_{lang}"])
 
 
 def _transcripts(documents: dict[int, Document]) -> None:
@@ -194,6 +298,8 @@ def _testimony_languages(documents: dict[int, Document]) -> None:
 PARTS = {
     "person": (_name_variants,),
     "testimony": (_segments, _transcripts, _testimony_languages),
+    "recognition": (_rescuers,),
+    "exhibition": (_sections,),
 }
 
 
@@ -221,7 +327,46 @@ def parts_owner(instance: Any) -> tuple[str, int] | None:
         return "person", instance.person_id
     if isinstance(instance, m.EventParticipant):
         return "event", instance.event_id
+    if isinstance(instance, m.Rescuer):
+        return "recognition", instance.recognition_id
+    if isinstance(instance, m.ExhibitionSection):
+        return "exhibition", instance.exhibition_id
+    if isinstance(instance, m.ExhibitionItem):
+        section = m.ExhibitionSection.objects.filter(pk=instance.section_id)
+        exhibition_id = section.values_list("exhibition_id", flat=True).first()
+        return ("exhibition", exhibition_id) if exhibition_id else None
     return None
+
+
+def dependents(kind: str, ids: Iterable[int]) -> dict[str, set[int]]:
+    """Other records whose documents show something of these records (a rescuer's
+    name, an item's caption shown only while its record is visible, a keyword's
+    label): re-indexed with them."""
+    ids = list(ids)
+    found: dict[str, set[int]] = {}
+    if kind == "person":
+        found["recognition"] = set(
+            m.Rescuer.objects.filter(person_id__in=ids).values_list(
+                "recognition_id", flat=True
+            )
+        )
+    model = kinds.BY_NAME[kind].model
+    items = m.ExhibitionItem.objects.filter(
+        content_type__app_label=model._meta.app_label,
+        content_type__model=model._meta.model_name,
+        object_id__in=ids,
+    )
+    if kind == "testimony":
+        segments = m.TestimonySegment.objects.filter(testimony_id__in=ids)
+        items = items | m.ExhibitionItem.objects.filter(
+            content_type__app_label=m.TestimonySegment._meta.app_label,
+            content_type__model=m.TestimonySegment._meta.model_name,
+            object_id__in=segments.values("pk"),
+        )
+    exhibitions = set(items.values_list("section__exhibition_id", flat=True))
+    if exhibitions:
+        found["exhibition"] = exhibitions
+    return {name: pks for name, pks in found.items() if pks}
 
 
 #: Models whose rows are parts of an indexed record (their saves re-index it).
@@ -231,6 +376,9 @@ PART_MODELS: tuple[type, ...] = (
     m.Transcript,
     m.Membership,
     m.EventParticipant,
+    m.Rescuer,
+    m.ExhibitionSection,
+    m.ExhibitionItem,
 )
 #: Many-to-many links a document reads (its place facet): through model -> kind.
 LINKS: dict[type, str] = {
@@ -238,4 +386,9 @@ LINKS: dict[type, str] = {
     m.Organisation.places.through: "organisation",
     m.Event.places.through: "event",
     m.Image.depicted_places.through: "image",
+}
+#: Many-to-many links of parts whose rows a document reads: through model ->
+#: (kind, the part's field leading to the record).
+PART_LINKS: dict[type, tuple[str, str]] = {
+    m.TestimonySegment.keywords.through: ("testimony", "testimony_id"),
 }

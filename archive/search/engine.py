@@ -1,31 +1,35 @@
-"""Finding, ranking and counting hits: one query per page of hits and one for the
-facets, each with the requester's visibility inside it.
+"""Finding, ranking and counting hits: one query for a page of hits (with their
+total) and one for the facets, each reading only the requester's documents.
 
-The documents a requester may find are those whose record is visible to them: per
-kind, `Exists(<model> visible_to(audience) with the document's id)`, compiled by
-the ORM from the one rule in `archive/models/base.py` and placed in the same
-statement as the engine's match and rank. A hidden record therefore never changes a
-hit list, a count or a facet (tests/search/test_visibility.py).
+Every search document says which audiences may find its record (`public`,
+`exhibition`: the one rule, `visible_to()`, applied when it was indexed; see
+`archive.search.index`), and the engine's index is per audience (an FTS5 table, a
+partial GIN index). The statement that finds and ranks hits therefore reads only
+what the requester may find: a hidden record never changes a hit list, a rank, a
+count, a facet, or much of the time an answer takes (tests/search/test_visibility.py).
+
+Costs: the match and its rank are computed for every matching document (to find
+the best ones), then the page's rows alone are read in full; snippets are made for
+the page only. Facets are counted exactly up to `FACET_EXACT` matches; beyond,
+from an even sample of the matches, scaled, and the answer says they are
+approximate (`SearchResult.facets_approximate`).
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.safestring import SafeString
 
 from archive import kinds
 from archive import models as m
 from archive.api.context import Audience
-from archive.search.backends import DOCUMENTS, backend
+from archive.search.backends import DOCUMENTS, audience_flag, backend
 from archive.search.facets import Facet, facets_for, filter_condition
 from archive.search.query import SearchError, SearchRequest, parse
 from archive.search.snippets import snippet
@@ -59,6 +63,9 @@ class SearchResult:
     facets: list[Facet]
     page: int
     page_size: int
+    #: True when the facet counts are estimates (more than `facets.FACET_EXACT`
+    #: matches: counted on an even sample of them, scaled).
+    facets_approximate: bool = False
 
     @property
     def has_next(self) -> bool:
@@ -85,19 +92,6 @@ def check(request: SearchRequest) -> tuple[str, ...]:
     )
 
 
-def visible_documents(audience: Audience, searched: tuple[str, ...]) -> Q:
-    """Documents of these kinds whose record the audience may see."""
-    condition = Q(pk__in=[])
-    for name in searched:
-        model = kinds.BY_NAME[name].model
-        condition |= Q(kind=name) & Exists(
-            model._default_manager.filter(
-                audience.visible_q(model), pk=OuterRef("object_id")
-            )
-        )
-    return condition
-
-
 def where_sql(condition: Q) -> tuple[str, list]:
     """An ORM condition on SearchDocument as SQL naming the table in full."""
     queryset = m.SearchDocument.objects.filter(condition)
@@ -106,32 +100,17 @@ def where_sql(condition: Q) -> tuple[str, list]:
     return sql, list(params)
 
 
-@lru_cache(maxsize=256)
-def _visible_sql(
-    audience_key: str, day: datetime.date, searched: tuple[str, ...], vendor: str
-) -> tuple[str, tuple]:
-    sql, params = where_sql(visible_documents(Audience.named(audience_key), searched))
-    return sql, tuple(params)
-
-
-def visible_sql(audience: Audience, searched: tuple[str, ...]) -> tuple[str, list]:
-    """`visible_documents` as SQL, compiled once per audience, day and kinds:
-    building its ten correlated conditions cost more than running the search."""
-    sql, params = _visible_sql(
-        audience.key, timezone.localdate(), searched, connection.vendor
-    )
-    return sql, list(params)
-
-
-def _where(request: SearchRequest, searched: tuple[str, ...]) -> tuple[str, list]:
-    """The documents the audience may see, having every filter's value."""
-    where, where_params = visible_sql(request.audience, searched)
+def conditions(request: SearchRequest, searched: tuple[str, ...]) -> tuple[str, list]:
+    """The request's kinds and facet filters, as SQL on the documents."""
+    condition = Q()
+    if len(searched) < len(kinds.KINDS):
+        condition &= Q(kind__in=searched)
     if request.filters:
-        filters, filter_params = where_sql(
-            filter_condition(request.audience, request.filters)
-        )
-        where, where_params = f"{where} AND {filters}", where_params + filter_params
-    return where, where_params
+        condition &= filter_condition(request.audience, request.filters)
+    if not condition:
+        return "", []
+    sql, params = where_sql(condition)
+    return f" AND {sql}", params
 
 
 @dataclass(frozen=True)
@@ -148,16 +127,20 @@ def listing(request: SearchRequest, within: Q | None = None) -> Listing:
     """The visible records of `request.kinds` having every filter, and their
     facets, for a list that searches no words (the site's browse lists).
 
-    `within` narrows the facet counts further by a condition on SearchDocument
-    (a filter the list applies itself, such as an event's kind). Two queries,
-    plus one per record filter; a hidden record never changes a count."""
+    Visibility is the document's flag for the requester's audience, the same
+    one the search reads. `within` narrows the facet counts further by a
+    condition on SearchDocument (a filter the list applies itself, such as an
+    event's kind). Counts are exact; a hidden record never changes one."""
     searched = check(request)
-    where, params = _where(request, searched)
+    where, params = conditions(request, searched)
+    where = f"{DOCUMENTS}.{audience_flag(request.audience.key)}{where}"
     ids = (f"SELECT {DOCUMENTS}.object_id FROM {DOCUMENTS} WHERE {where}", params)
     if within is not None:
         extra, extra_params = where_sql(within)
         where, params = f"{where} AND {extra}", [*params, *extra_params]
-    facets = facets_for(request, (f"FROM {DOCUMENTS} WHERE {where}", params))
+    facets, _approximate = facets_for(
+        request, (f"FROM {DOCUMENTS} WHERE {where}", params), total=0
+    )
     return Listing(ids, facets)
 
 
@@ -167,30 +150,37 @@ def search(request: SearchRequest) -> SearchResult:
     query = parse(request.q)
     if not query:
         return SearchResult(0, [], [], request.page, request.page_size)
-    where, where_params = _where(request, searched)
-    match = backend().match(query)
-    body = (
-        f"FROM {match.tables} WHERE {match.condition} AND {where}",
-        [*match.tables_params, *match.condition_params, *where_params],
-    )
+    match = backend().match(query, request.audience.key)
+    where, where_params = conditions(request, searched)
+    where = f"{match.condition}{where}"
+    params = [*match.tables_params, *match.condition_params, *where_params]
     offset = (request.page - 1) * request.page_size
+    # The best ids first (narrow rows through the sort), then those rows in full.
     sql = (
-        f"SELECT {DOCUMENTS}.kind, {DOCUMENTS}.object_id, {DOCUMENTS}.uuid, "
-        f"{DOCUMENTS}.slug, {DOCUMENTS}.title, {DOCUMENTS}.texts, "
-        f"{match.rank} AS search_rank, COUNT(*) OVER () {body[0]} "
-        f"ORDER BY search_rank DESC, {DOCUMENTS}.id LIMIT %s OFFSET %s"
+        f"SELECT d.kind, d.object_id, d.uuid, d.slug, d.title, d.texts, "
+        f"page.search_rank, page.total FROM ("
+        f"SELECT {DOCUMENTS}.id, {match.rank} AS search_rank, COUNT(*) OVER () AS total "
+        f"FROM {match.tables} WHERE {where} "
+        f"ORDER BY search_rank DESC, {DOCUMENTS}.id LIMIT %s OFFSET %s) AS page "
+        f"JOIN {DOCUMENTS} AS d ON d.id = page.id "
+        f"ORDER BY page.search_rank DESC, page.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*body[1], request.page_size, offset])
+        cursor.execute(sql, [*params, request.page_size, offset])
         rows = cursor.fetchall()
+    unranked = (f"FROM {match.unranked} WHERE {where}", params)
     total = rows[0][7] if rows else 0
     if not rows and offset:
-        total = count(body)
+        total = count(unranked)
     lang = request.lang or kinds.language_codes()[0]
     words = query.positive_words()
     hits = [hit(row, lang, words) for row in rows]
-    facets = facets_for(request, body) if request.facets and total else []
-    return SearchResult(total, hits, facets, request.page, request.page_size)
+    facets, approximate = [], False
+    if request.facets and total:
+        facets, approximate = facets_for(request, unranked, total)
+    return SearchResult(
+        total, hits, facets, request.page, request.page_size, approximate
+    )
 
 
 def count(body: tuple[str, list]) -> int:
@@ -222,16 +212,16 @@ def hit(row: tuple, lang: str, words: list[str]) -> Hit:
     )
 
 
-def matching_ids(kind: str, q: str) -> tuple[str, list] | None:
-    """SQL selecting the ids of records of `kind` whose words match `q` (for the
-    `q=` filter of a list, which applies visibility itself), or None when `q` holds
-    nothing searchable."""
+def matching_ids(kind: str, q: str, audience: Audience) -> tuple[str, list] | None:
+    """SQL selecting the ids of records of `kind` whose words match `q` among the
+    documents the audience may find (for the `q=` filter of a list, which applies
+    visibility itself too), or None when `q` holds nothing searchable."""
     query = parse(q)
     if not query:
         return None
-    match = backend().match(query)
+    match = backend().match(query, audience.key)
     return (
-        f"SELECT {DOCUMENTS}.object_id FROM {match.tables} WHERE {match.condition} "
+        f"SELECT {DOCUMENTS}.object_id FROM {match.unranked} WHERE {match.condition} "
         f"AND {DOCUMENTS}.kind = %s",
         [*match.tables_params, *match.condition_params, kind],
     )

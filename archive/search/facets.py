@@ -1,5 +1,10 @@
 """Facets (kind, place, organisation, decade, language): counted over the same
-visible documents as the hits, and usable as filters.
+visible documents as the hits, in one grouped query, and usable as filters.
+
+Up to `FACET_EXACT` matches the counts are exact. Beyond, they are counted on an
+even sample of the matches (documents whose id is a multiple of a step) and
+multiplied by the step: estimates, and the answer says so
+(`SearchResult.facets_approximate`; the API's `facets_approximate`).
 
 A place's or an organisation's value is its public UUID; a facet value whose record
 the requester may not see is neither counted nor named (and filtering by it finds
@@ -30,6 +35,8 @@ RECORD_FACETS = {"place": m.Place, "organisation": m.Organisation}
 FILTERS: tuple[str, ...] = tuple(name for name in FACETS if name != "kind")
 #: The most values a facet lists (the largest counts).
 MAX_VALUES = 20
+#: Above this many matches, facets are estimated from a sample of about this size.
+FACET_EXACT = 1_000
 LABELS = {
     "kind": _("Type"),
     "place": _("Place"),
@@ -83,25 +90,32 @@ def filter_condition(audience: Audience, filters: Mapping[str, str]) -> Q:
     return condition
 
 
-def facets_for(request: SearchRequest, body: tuple[str, list]) -> list[Facet]:
-    """Counts of every facet value among the matching visible documents."""
+def facets_for(
+    request: SearchRequest, body: tuple[str, list], total: int
+) -> tuple[list[Facet], bool]:
+    """Counts of every facet value among the matching visible documents (`body` is
+    their `FROM ... WHERE ...`), and whether they are estimates. `total` is the
+    number of matches; 0 (not counted, as for a browse list) counts exactly."""
     from_where, params = body
+    step = max(1, -(-total // FACET_EXACT))  # ceil: 1 up to FACET_EXACT matches
+    sample = f" AND archive_searchdocument.id %% {step} = 0" if step > 1 else ""
     sql = (
         "SELECT facet, value, COUNT(*) FROM archive_searchfacet WHERE document_id IN "
-        f"(SELECT archive_searchdocument.id {from_where}) GROUP BY facet, value"
+        f"(SELECT archive_searchdocument.id {from_where}{sample}) GROUP BY facet, value"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
     for name, value, number in rows:
-        counts[name].append((value, number))
+        counts[name].append((value, number * step))
     lang = request.lang or kinds.language_codes()[0]
     with translation.override(lang):
-        return [
+        facets = [
             Facet(name, str(LABELS[name]), _values(request, name, found, lang))
             for name, found in counts.items()
         ]
+    return facets, step > 1
 
 
 def _values(
@@ -109,27 +123,40 @@ def _values(
 ) -> list[FacetValue]:
     found.sort(key=lambda pair: (-pair[1], pair[0]))
     if name in RECORD_FACETS:
-        model = RECORD_FACETS[name]
-        # Only records the requester may see are named (and counted).
-        pks = [int(value) for value, _n in found if value.isdigit()]
-        records = {
-            str(row["pk"]): row
-            for row in model._default_manager.filter(
-                request.audience.visible_q(model), pk__in=pks
-            ).values("pk", "uuid", *kinds.translated_columns("name"))
-        }
-        values = []
-        for value, number in found:
-            row = records.get(value)
-            if row is not None:
-                label = row[f"name_{lang}"] or row[kinds.translated_columns("name")[0]]
-                values.append(FacetValue(str(row["uuid"]), label, number))
-        return values[:MAX_VALUES]
+        return _record_values(request, RECORD_FACETS[name], found, lang)
     labels = _simple_labels(name)
     return [
         FacetValue(value, _label(name, value, labels), number)
         for value, number in found[:MAX_VALUES]
     ]
+
+
+def _record_values(
+    request: SearchRequest, model: type, found: list[tuple[str, int]], lang: str
+) -> list[FacetValue]:
+    """The largest values whose record the requester may see (only those are
+    named and counted): one query for the top values, another only when some of
+    them were hidden."""
+    name_columns = kinds.translated_columns("name")
+    values: list[FacetValue] = []
+    chunk = 2 * MAX_VALUES
+    for start in range(0, len(found), chunk):
+        part = found[start : start + chunk]
+        pks = [int(value) for value, _n in part if value.isdigit()]
+        records = {
+            str(row["pk"]): row
+            for row in model._default_manager.filter(
+                request.audience.visible_q(model), pk__in=pks
+            ).values("pk", "uuid", *name_columns)
+        }
+        for value, number in part:
+            row = records.get(value)
+            if row is not None:
+                label = row[f"name_{lang}"] or row[name_columns[0]]
+                values.append(FacetValue(str(row["uuid"]), label, number))
+        if len(values) >= MAX_VALUES:
+            break
+    return values[:MAX_VALUES]
 
 
 def _simple_labels(name: str) -> dict[str, str]:

@@ -2,8 +2,12 @@
 
 A record's document is rebuilt whenever the record or one of its parts is saved or
 deleted (receivers wired in `archive/effects.py`), in the same transaction; a
-workflow step (publish, withdraw) saves the record, so it passes here too. An
-embargo that ends needs no write: visibility is evaluated when searching.
+workflow step (publish, withdraw) saves the record, so it passes here too, and so
+do the documents that show something of it (`documents.dependents`: a rescuer's
+name in a recognition, an item's caption in an exhibition). A document says which
+audiences may find its record; visibility that changes with the date alone (an
+embargo ending at midnight, a person now presumed dead) is brought into the index
+by `refresh_visibility()`, which the hourly `release_embargoes` task runs.
 Writes that send no signals (bulk_create, update(), raw SQL) are followed by
 `manage.py rebuild_search_index`, which goes through the very same `index()`: a
 rebuilt index equals one kept up to date record by record (tests/search).
@@ -23,11 +27,15 @@ from archive import kinds
 from archive import models as m
 from archive.search.backends import DOCUMENTS
 from archive.search.documents import (
+    AUDIENCES,
     LINKS,
+    PART_LINKS,
     PART_MODELS,
     Document,
     build,
+    dependents,
     parts_owner,
+    visible_ids,
 )
 
 #: Indexed model -> its kind.
@@ -46,6 +54,40 @@ def index(kind: str, ids: Iterable[int]) -> int:
     return len(documents)
 
 
+def index_with_dependents(kind: str, ids: Iterable[int]) -> None:
+    """Index these records and the documents that show something of them."""
+    ids = list(ids)
+    index(kind, ids)
+    for other, pks in dependents(kind, ids).items():
+        index(other, pks)
+
+
+def refresh_visibility() -> dict[str, int]:
+    """Re-index the records whose audiences changed with the date alone (no write
+    re-indexed them): those the rule `visible_to()` now lets an audience see that
+    their document says it may not, or the reverse. Returns records per kind."""
+    refreshed: dict[str, int] = {}
+    for entry in kinds.KINDS:
+        documents = m.SearchDocument.objects.filter(kind=entry.name)
+        stale: set[int] = set()
+        for audience in AUDIENCES:
+            flagged = set(
+                documents.filter(**{audience: True}).values_list("object_id", flat=True)
+            )
+            visible = visible_ids(
+                entry.model,
+                audience,
+                documents.values_list("object_id", flat=True),
+            )
+            stale |= flagged ^ visible
+        if stale:
+            index_with_dependents(entry.name, sorted(stale))
+            refreshed[entry.name] = len(stale)
+    if refreshed:
+        m.ArchiveVersion.bump()
+    return refreshed
+
+
 def write(documents: list[Document]) -> None:
     """Insert the documents and their facets (executemany: the ORM's bulk_create
     spent most of a rebuild preparing field values in Python)."""
@@ -55,8 +97,8 @@ def write(documents: list[Document]) -> None:
     uuid, title, texts = field("uuid"), field("title"), field("texts")
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {DOCUMENTS} (kind, object_id, uuid, slug, title, texts) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO {DOCUMENTS} (kind, object_id, uuid, slug, title, texts, "
+            "public, exhibition) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 (
                     doc.kind,
@@ -65,6 +107,8 @@ def write(documents: list[Document]) -> None:
                     doc.slug,
                     title.get_db_prep_value(doc.title, connection),
                     texts.get_db_prep_value(doc.text_rows(), connection),
+                    doc.public,
+                    doc.exhibition,
                 )
                 for doc in documents
             ],
@@ -117,7 +161,16 @@ def rebuild(batch: int = 1000, only: Iterable[str] | None = None) -> dict[str, i
 
 
 #: Every model whose saves and deletes change the index.
-WATCHED: tuple[type, ...] = (*KIND_OF, *PART_MODELS)
+WATCHED: tuple[type, ...] = (*KIND_OF, *PART_MODELS, m.Term)
+
+
+def _keyword_owners(term_ids: Iterable[int]) -> list[int]:
+    """Testimonies whose open segments have these keywords."""
+    return list(
+        m.TestimonySegment.objects.filter(keywords__in=list(term_ids), is_closed=False)
+        .values_list("testimony_id", flat=True)
+        .distinct()
+    )
 
 
 def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -127,7 +180,10 @@ def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> Non
         return
     kind = KIND_OF.get(sender)
     if kind is not None:
-        index(kind, [instance.pk])
+        index_with_dependents(kind, [instance.pk])
+        return
+    if sender is m.Term:
+        index("testimony", _keyword_owners([instance.pk]))
         return
     owner = parts_owner(instance)
     if owner is not None:
@@ -138,6 +194,12 @@ def on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
     kind = KIND_OF.get(sender)
     if kind is not None:
         remove(kind, [instance.pk])
+        for other, pks in dependents(kind, [instance.pk]).items():
+            index(other, pks)
+        return
+    if sender is m.Term:
+        # Its links are gone already (no signal): the label stays in documents
+        # until they are next indexed. Terms are public; nothing hidden shows.
         return
     owner = parts_owner(instance)
     if owner is not None:
@@ -156,6 +218,17 @@ def on_link(
 ) -> None:
     """A record's places changed (from either side of the link)."""
     if not action.startswith("post_"):
+        return
+    if sender in PART_LINKS:
+        kind, field = PART_LINKS[sender]
+        if not reverse:
+            index(kind, [getattr(instance, field)])
+        else:  # from the keyword's side: pk_set are parts (None: cleared, any)
+            parts = sender._meta.get_field("testimonysegment").related_model
+            owners = parts._default_manager.values_list(field, flat=True)
+            if pk_set:
+                owners = owners.filter(pk__in=pk_set)
+            index(kind, set(owners))
         return
     kind = LINKS[sender]
     if not reverse:

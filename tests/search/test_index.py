@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 
 from archive import models as m
 from archive.search import index as search_index
+from archive.search.documents import AUDIENCES
 from tests import factories as f
 from tests.search.helpers import PUBLISHED, found, ref
 
@@ -19,7 +21,14 @@ pytestmark = pytest.mark.django_db
 def snapshot() -> dict:
     """Every document, its facets and the engine's own index, by record."""
     documents = {
-        (d.kind, d.object_id): (str(d.uuid), d.slug, d.title, d.texts)
+        (d.kind, d.object_id): (
+            str(d.uuid),
+            d.slug,
+            d.title,
+            d.texts,
+            d.public,
+            d.exhibition,
+        )
         for d in m.SearchDocument.objects.all()
     }
     facets = sorted(
@@ -32,15 +41,26 @@ def snapshot() -> dict:
             cursor.execute(
                 "SELECT kind, object_id, vector::text FROM archive_searchdocument"
             )
+            engine = sorted(cursor.fetchall())
         else:
-            cursor.execute(
-                "SELECT d.kind, d.object_id, s.a, s.b, s.c FROM archive_search_fts s "
-                "JOIN archive_searchdocument d ON d.id = s.rowid"
-            )
-        engine = sorted(cursor.fetchall())
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT COUNT(*) FROM archive_search_fts")
-            assert cursor.fetchone()[0] == len(documents)
+            engine = []
+            for audience in AUDIENCES:
+                cursor.execute(
+                    f"SELECT d.kind, d.object_id, s.a, s.b, s.c "
+                    f"FROM archive_search_fts_{audience} s "
+                    "JOIN archive_searchdocument d ON d.id = s.rowid"
+                )
+                rows = sorted(cursor.fetchall())
+                engine.append(rows)
+                # An audience's table holds its documents, and nothing else.
+                cursor.execute(f"SELECT COUNT(*) FROM archive_search_fts_{audience}")
+                assert cursor.fetchone()[0] == len(rows)
+                flagged = {
+                    key
+                    for key, doc in documents.items()
+                    if doc[4 + (audience == "exhibition")]
+                }
+                assert {(kind, pk) for kind, pk, *_texts in rows} == flagged
     return {"documents": documents, "facets": facets, "engine": engine}
 
 
@@ -63,7 +83,27 @@ def varied_archive() -> None:
     f.make_source(**PUBLISHED, title="Le Soir", language="fr", transcription="Texte")
     f.make_figure(**PUBLISHED, label_en="Deported")
     f.make_image(**PUBLISHED, caption_en="The barracks")
-    f.make_exhibition(title_en="Rescue", summary_en="Rescuers")
+    exhibition = f.make_exhibition(title_en="Rescue", summary_en="Rescuers")
+    section = m.ExhibitionSection.objects.create(
+        exhibition=exhibition, title_en="Convents", body_en="Sisters hid children."
+    )
+    m.ExhibitionItem.objects.create(
+        section=section,
+        content_type=ContentType.objects.get_for_model(person),
+        object_id=person.pk,
+        caption_en="Member of the CDJ",
+    )
+    recognition = m.Recognition.objects.get()
+    m.Rescuer.objects.create(
+        recognition=recognition, person=person, name_as_listed="Andrée Geulen"
+    )
+    keyword = m.Term.objects.create(
+        vocabulary="keyword", slug="hiding", label_en="Hiding"
+    )
+    testimony.segments.get().keywords.add(keyword)
+    f.make_event(
+        status=m.Status.PUBLISHED, access=m.Access.EXHIBITION, title_en="Kiosk only"
+    )
     f.make_event(status=m.Status.DRAFT, title_en="Draft raid")
     event.title_en = "Convoy XX"
     event.save()

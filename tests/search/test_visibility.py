@@ -1,6 +1,6 @@
-"""Only what the requester may see can be a hit, a count or a facet; visibility is
-part of the one query that finds hits, and follows publication, withdrawal and the
-end of an embargo without any re-indexing."""
+"""Only what the requester may see can be a hit, a rank, a count or a facet: the one
+query that finds hits reads only its audience's documents, which follow
+publication, withdrawal and the end of an embargo."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from archive import models as m
-from archive import services
+from archive import services, tasks
 from archive.search import SearchRequest, search
+from archive.search import index as search_index
 from tests import factories as f
 from tests.search.helpers import PUBLISHED, found, ref
 
@@ -99,15 +100,54 @@ def test_publishing_and_withdrawing_change_what_is_found(api):
     assert found(api, "qxnewsworthy") == []
 
 
-def test_the_end_of_an_embargo_needs_no_reindexing(api):
+def test_the_end_of_an_embargo_is_brought_in_by_the_hourly_task(api):
     event = f.make_event(**PUBLISHED, title_en="Qxlater raid", embargo_until=TOMORROW)
     assert found(api, "qxlater") == []
     # The day passes: no save, no signal, no index write.
     m.Event.objects.filter(pk=event.pk).update(
         embargo_until=timezone.localdate() - datetime.timedelta(days=1)
     )
+    tasks.release_embargoes()
     caches["api"].clear()
     assert found(api, "qxlater") == [ref(event)]
+
+
+def test_refreshing_visibility_follows_changes_made_without_a_save(api, keyed_api):
+    """Whatever changed an audience's view without a save (the date, a bulk
+    update) is brought into the index by `refresh_visibility`, both ways."""
+    shown = f.make_event(**PUBLISHED, title_en="Qxshown raid")
+    later = f.make_place(status=m.Status.DRAFT, name_en="Qxlater street")
+    m.Event.objects.filter(pk=shown.pk).update(access=m.Access.EXHIBITION)
+    m.Place.objects.filter(pk=later.pk).update(status=m.Status.PUBLISHED)
+    assert search_index.refresh_visibility() == {"event": 1, "place": 1}
+    caches["api"].clear()
+    assert found(api, "qxshown") == []
+    assert found(keyed_api, "qxshown") == [ref(shown)]
+    assert found(api, "qxlater") == [ref(later)]
+    assert search_index.refresh_visibility() == {}
+
+
+def test_hidden_records_full_of_a_word_do_not_change_the_public_ranking(api):
+    """bm25 (SQLite) weighs a word by how many documents hold it: the public's
+    documents only, so planting hidden ones changes no order and no rank."""
+    f.make_event(**PUBLISHED, title_en="Convoy", description_en="The first.")
+    f.make_event(**PUBLISHED, title_en="Raid", description_en="A convoy left.")
+    f.make_person(**PUBLISHED, family_name="Smet", biography_en="Convoy " * 3)
+    f.make_testimony(**PUBLISHED, title_en="Arrival", summary_en="convoy, the train")
+
+    def ranking() -> list[tuple]:
+        caches["api"].clear()
+        data = api.get("/api/v1/search/", {"q": "convoy", "page_size": 100}).json()
+        return [(hit["id"], hit["rank"]) for hit in data["results"]]
+
+    before = ranking()
+    assert len(before) == 4
+    for state in [*HIDDEN_STATES.values(), EXHIBITION_ONLY]:
+        for _ in range(3):
+            f.make_event(
+                title_en="Convoy convoy", description_en="convoy " * 50, **state
+            )
+    assert ranking() == before
 
 
 def search_sql(client, q: str) -> list[str]:
@@ -117,14 +157,19 @@ def search_sql(client, q: str) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
-def test_the_query_that_finds_hits_applies_visibility(api):
+def test_the_query_that_finds_hits_reads_only_the_audiences_documents(api, keyed_api):
     f.make_event(**PUBLISHED, title_en="Kazerne raid")
-    matching = [
-        sql for sql in search_sql(api, "kazerne") if "archive_searchdocument" in sql
-    ]
-    assert matching
-    for sql in matching:
-        assert '"archive_event"' in sql and "'published'" in sql, sql
+    for client, audience in ((api, "public"), (keyed_api, "exhibition")):
+        matching = [
+            sql
+            for sql in search_sql(client, "kazerne")
+            if "archive_searchdocument" in sql
+        ]
+        assert matching
+        for sql in matching:
+            assert f"archive_searchdocument.{audience}" in sql, sql
+            if connection.vendor == "sqlite":
+                assert f"archive_search_fts_{audience} " in sql, sql
 
 
 @pytest.mark.parametrize(

@@ -2183,6 +2183,8 @@ export interface components {
             readonly previous: string | null;
             readonly results: components["schemas"]["SearchResult"][];
             readonly facets: components["schemas"]["SearchFacets"];
+            /** @description True when the facet counts are estimates: with very many matches they are counted on an even sample of them and scaled. */
+            readonly facets_approximate: boolean;
         };
         /**
          * @description One ranked hit. `title` is a language map, or with `lang` one string whose
@@ -2211,6 +2213,11 @@ export interface components {
             readonly title_lang: (components["schemas"]["TitleLangEnum"] | components["schemas"]["NullEnum"]) | null;
             /** @description HTML: a passage with the matched words in <mark>, the rest escaped; in the requested language where the words appear in it. */
             readonly snippet: string;
+            /**
+             * Format: double
+             * @description The engine's score, higher first; comparable within one answer. Computed from what the requester may find only.
+             */
+            readonly rank: number;
             /** Format: uri */
             readonly web_url: string;
             /** Format: uri */
