@@ -173,9 +173,26 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # Before a request's first query, a kept connection is tested (on
+        # PostgreSQL a `SELECT 1` round trip): after a database restart, no request
+        # fails on a dead connection.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", default=True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_POOL"
+):
+    # psycopg's connection pool, one per worker process (pip install
+    # "psycopg[pool]"), instead of one kept connection per worker: for threaded
+    # workers, or to cap connections. Measured no faster than kept connections
+    # with sync workers (docs/performance.md). Pooled connections are not kept
+    # by Django (CONN_MAX_AGE 0); health checks become the pool's check.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+        "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers (the API under gunicorn) proceed while a curator writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -493,6 +510,9 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # How long the API keeps a rendered answer in its own cache (it is also dropped as
 # soon as any content changes); 0 switches the response cache off.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 600)
+# PostgreSQL: nested lists (a recognition's rescuers) come inside their records'
+# query as JSON, one round trip instead of one per list (docs/performance.md).
+API_INLINE_NESTED_LISTS = env_bool("API_INLINE_NESTED_LISTS", default=True)
 
 # Background work (Celery; see docs/background-work.md). A broker URL
 # (redis://127.0.0.1:6379/1 or amqp://guest:guest@127.0.0.1:5672//) sends tasks to

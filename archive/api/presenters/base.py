@@ -18,6 +18,7 @@ field (a testimony's witness) becomes null.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 from rest_framework import serializers as s
@@ -27,7 +28,8 @@ from archive.api.context import ApiContext
 from archive.api.fields import TranslatedField
 from archive.api.prepared import PreparedQuery
 from archive.api.presenters.common import citations
-from archive.api.presenters.members import Const, Expr, Translated, Value
+from archive.api.presenters.inline import AsText, inline_nested_lists
+from archive.api.presenters.members import Const, Expr, Many, Translated, Value
 from archive.api.presenters.refs import REF_COLUMNS, Title, add_title, make_ref
 from archive.api.presenters.shapes import Batch, Compiler, Member, Row, Shape
 from archive.api.presenters.translations import Translations
@@ -157,15 +159,31 @@ class RecordPresenter(Shape):
             ),
             doc=type(self).__doc__,
         )
-        self.rows_query = PreparedQuery(f"{self.kind}.rows", self.build_rows)
-        self.detail_rows_query = PreparedQuery(
-            f"{self.kind}.detail_rows", self.build_detail_rows
-        )
+        #: (detail, nested lists inline) -> the query of the records' own rows
+        self.row_queries = {
+            (detail, inline): PreparedQuery(
+                f"{self.kind}.{'detail_' if detail else ''}rows"
+                + ("_inline" if inline else ""),
+                functools.partial(self.build_rows, detail=detail, inline=inline),
+            )
+            for detail in (False, True)
+            for inline in (False, True)
+        }
         self.refs_query = PreparedQuery(f"{self.kind}.refs", self.build_refs)
+        self._inlined: dict[tuple, tuple[Many, ...]] = {}
 
     # Queries -------------------------------------------------------------------------
-    def build_rows(self, ctx: ApiContext, ids: list[int], detail: bool = False):
+    def build_rows(
+        self,
+        ctx: ApiContext,
+        ids: list[int],
+        detail: bool = False,
+        inline: bool = False,
+    ):
         annotations = self.annotations(ctx, "", detail)
+        if inline:
+            for member in self.inlined(ctx, detail):
+                annotations[member.json_key] = AsText(member.inline(ctx, detail))
         columns = dict.fromkeys(["id", *self.columns("", detail)])
         return (
             self.model._default_manager.filter(pk__in=ids)
@@ -175,8 +193,18 @@ class RecordPresenter(Shape):
             .values(*columns, *annotations)
         )
 
-    def build_detail_rows(self, ctx: ApiContext, ids: list[int]):
-        return self.build_rows(ctx, ids, detail=True)
+    def inlined(self, ctx: ApiContext, detail: bool) -> tuple[Many, ...]:
+        """The nested lists that come inside the rows' own query, as JSON (on
+        PostgreSQL: see inline.py); the others keep their batch queries."""
+        key = (detail, ctx.audience.key)
+        found = self._inlined.get(key)
+        if found is None:
+            found = self._inlined[key] = tuple(
+                member
+                for member in self.fetchers(detail)
+                if isinstance(member, Many) and member.inlinable(ctx, detail)
+            )
+        return found
 
     def build_refs(self, ctx: ApiContext, ids: list[int]):
         return (
@@ -205,12 +233,15 @@ class RecordPresenter(Shape):
         """Presented records by primary key; ids the requester may not see are
         simply absent."""
         detail = detail and self.has_detail
-        query = self.detail_rows_query if detail else self.rows_query
-        rows = query.rows(ctx, ids)
+        inline = inline_nested_lists()
+        rows = self.row_queries[detail, inline].rows(ctx, ids)
         if not rows:
             return {}
         batch = Batch()
-        rows = self.fetch(ctx, rows, batch, detail)
+        inlined = self.inlined(ctx, detail) if inline else ()
+        for member in inlined:
+            member.unpack(rows, batch, detail)
+        rows = self.fetch(ctx, rows, batch, detail, skip=inlined)
         present = self.present_detail if detail else self.present_list
         return {row["id"]: present(ctx, row, batch) for row in rows}
 

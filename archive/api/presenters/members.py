@@ -7,13 +7,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, Q
+import orjson
+from django.db.models import F, JSONField, Model, OuterRef, Q, Subquery
 from rest_framework import serializers as s
 
 from archive import kinds
 from archive.api.context import RECORD_TYPES, ApiContext
 from archive.api.fields import ConstField, TranslatedField
 from archive.api.prepared import PreparedQuery
+from archive.api.presenters.inline import (
+    MAX_COLUMNS,
+    JsonAgg,
+    JsonArray,
+    carried,
+    field_at,
+)
 from archive.api.presenters.refs import (
     MODELS,
     REF_COLUMNS,
@@ -258,9 +266,14 @@ class Related:
     filter: dict[str, Any] = field(default_factory=dict)
 
     def queryset(self, ctx: ApiContext, ids: list[int]):
-        queryset = self.model._default_manager.filter(
-            **{f"{self.owner}__in": ids}, **self.filter
-        )
+        return self._visible(ctx, {f"{self.owner}__in": ids})
+
+    def correlated(self, ctx: ApiContext):
+        """The rows of the owner in the enclosing query (`inline.py`)."""
+        return self._visible(ctx, {self.owner: OuterRef("pk")})
+
+    def _visible(self, ctx: ApiContext, owners: dict[str, Any]):
+        queryset = self.model._default_manager.filter(**owners, **self.filter)
         if self.where is not None:
             queryset = queryset.filter(self.where(ctx))
         return queryset
@@ -287,19 +300,88 @@ class Many(Member):
     def bind(self, owner: str) -> None:
         self.group = f"{owner}.{self.name}"
         self.query = PreparedQuery(self.group, self.build)
+        #: Where its owner's row carries it as JSON (inline.py).
+        self.json_key = f"{self.name}_json_rows"
+        self._inline_names: dict[bool, tuple[str, ...]] = {}
+
+    def row_columns(self) -> list[str]:
+        """The columns of a related row, as the shape reads them."""
+        return self.shape.columns(self.prefix)
+
+    def order(self) -> tuple[str, ...]:
+        """The related rows' order, within one owner."""
+        return self.related.order
 
     def build(self, ctx: ApiContext, ids: list[int]):
         annotations = self.shape.annotations(ctx, self.prefix)
         return (
             self.related.queryset(ctx, ids)
             .annotate(**annotations)
-            .order_by(self.related.owner, *self.related.order)
-            .values(
-                self.related.owner,
-                *self.shape.columns(self.prefix),
-                *annotations,
-            )
+            .order_by(self.related.owner, *self.order())
+            .values(self.related.owner, *self.row_columns(), *annotations)
         )
+
+    # Inline, as JSON in the owner's row (PostgreSQL; see inline.py) -----------------
+    def inlinable(self, ctx: ApiContext, detail: bool) -> bool:
+        """Whether JSON carries this list unchanged: every column a kind JSON keeps,
+        and every nested list inlinable too (a shape with its own way of fetching,
+        such as exhibition items, is not)."""
+        if type(self.shape).fetch is not Shape.fetch:
+            return False
+        model = self.related.model
+        annotations = self.shape.annotations(ctx, self.prefix)
+        nested = self.shape.fetchers(detail)
+        return (
+            all(carried(field_at(model, c)) for c in self.row_columns())
+            and all(carried(value) for value in annotations.values())
+            and all(
+                isinstance(member, Many) and member.inlinable(ctx, detail)
+                for member in nested
+            )
+            and len(self.row_columns()) + len(annotations) + len(nested) <= MAX_COLUMNS
+        )
+
+    def inline(self, ctx: ApiContext, detail: bool) -> Subquery:
+        """A subquery of the owner's row: its related rows as a JSON array of
+        arrays, values in the order of `inline_names`, null when there are none."""
+        annotations = self.shape.annotations(ctx, self.prefix)
+        values = [
+            *(F(column) for column in self.row_columns()),
+            *annotations.values(),
+            *(member.inline(ctx, detail) for member in self.shape.fetchers(detail)),
+        ]
+        self._inline_names[detail] = (
+            *self.row_columns(),
+            *annotations,
+            *(member.json_key for member in self.shape.fetchers(detail)),
+        )
+        rows = (
+            self.related.correlated(ctx)
+            .order_by()
+            .values(self.related.owner)
+            .annotate(rows=JsonAgg(JsonArray(*values), order_by=self.order()))
+            .values("rows")
+        )
+        return Subquery(rows, output_field=JSONField())
+
+    def unpack(self, owners: list[Row], batch: Batch, detail: bool) -> None:
+        """Turn the JSON each owner row carries (under `json_key`) back into the
+        rows the batch query would have given, grouped in `batch` as `fetch` does."""
+        names = self._inline_names[detail]
+        grouped: dict[Any, list[Row]] = {}
+        every: list[Row] = []
+        for owner in owners:
+            data = owner.pop(self.json_key)
+            if data is None:
+                continue
+            if isinstance(data, str):
+                data = orjson.loads(data)
+            related = [dict(zip(names, values, strict=True)) for values in data]
+            grouped[owner["id"]] = related
+            every.extend(related)
+        for member in self.shape.fetchers(detail):
+            member.unpack(every, batch, detail)
+        batch.groups[self.group] = grouped
 
     def columns(self, prefix: str) -> list[str]:
         return ["id"]  # the owner's id, which the related rows are grouped by
@@ -349,13 +431,12 @@ class Refs(Many):
             Related(through, f"{owner}_id", where=visible(kind, via)),
         )
 
-    def build(self, ctx: ApiContext, ids: list[int]):
+    def row_columns(self) -> list[str]:
+        return ref_columns(self.kind, f"{self.via}__")
+
+    def order(self) -> tuple[str, ...]:
         title = REF_COLUMNS[self.kind][2]  # the first title column
-        return (
-            self.related.queryset(ctx, ids)
-            .order_by(self.related.owner, f"{self.via}__{title}", f"{self.via}_id")
-            .values(self.related.owner, *ref_columns(self.kind, f"{self.via}__"))
-        )
+        return (f"{self.via}__{title}", f"{self.via}_id")
 
     def fetch(self, ctx: ApiContext, rows: list[Row], batch: Batch, detail: bool):
         related = self.query.rows(ctx, [row["id"] for row in rows])

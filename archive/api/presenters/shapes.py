@@ -175,11 +175,18 @@ class Shape:
         return annotations
 
     def fetch(
-        self, ctx: ApiContext, rows: list[Row], batch: Batch, detail: bool = False
+        self,
+        ctx: ApiContext,
+        rows: list[Row],
+        batch: Batch,
+        detail: bool = False,
+        skip: Sequence[Member] = (),
     ) -> list[Row]:
-        """Run the members' batch queries for these rows; the rows to present."""
+        """Run the members' batch queries for these rows (but those of `skip`,
+        already loaded); the rows to present."""
         for member in self._fetchers[detail]:
-            member.fetch(ctx, rows, batch, detail)
+            if member not in skip:
+                member.fetch(ctx, rows, batch, detail)
         return rows
 
     def expression(

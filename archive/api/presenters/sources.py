@@ -127,7 +127,7 @@ class SourcePresenter(RecordPresenter):
 
     def csl(self, ctx: ApiContext, pk: int) -> dict[str, Any] | None:
         """The visible source as one CSL-JSON item, or None."""
-        rows = self.rows_query.rows(ctx, [pk])
+        rows = self.row_queries[False, False].rows(ctx, [pk])
         if not rows:
             return None
         row = rows[0]

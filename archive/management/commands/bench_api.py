@@ -40,7 +40,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.benchmark.client import fetch_json, load
+from archive.benchmark.client import fetch, fetch_json, load
 from archive.benchmark.databases import DEFAULT_SQLITE, BenchDatabase
 from archive.benchmark.middleware import COLD_HEADER
 
@@ -366,7 +366,8 @@ class Command(BaseCommand):
         for scenario, urls in scenarios.items():
             if wanted and scenario not in wanted:
                 continue
-            size = self.answer_size(port, urls["warm"][0])
+            accept = {"Accept": "text/html"} if scenario == "page" else {}
+            size = self.answer_size(port, urls["warm"][0], accept)
             ceiling = load(
                 name=f"{scenario} ceiling",
                 urls=[f"/api/bench/ceiling/?size={size}"],
@@ -374,9 +375,7 @@ class Command(BaseCommand):
             )
             rows.append({"scenario": scenario, "mode": "ceiling", **ceiling.as_dict()})
             for mode in ("cold", "warm"):
-                headers = dict(COLD) if mode == "cold" else {}
-                if scenario == "page":
-                    headers["Accept"] = "text/html"
+                headers = {**(COLD if mode == "cold" else {}), **accept}
                 result = load(
                     name=f"{scenario} {mode}",
                     urls=urls[mode],
@@ -394,12 +393,10 @@ class Command(BaseCommand):
                 )
         return rows
 
-    def answer_size(self, port: int, url: str) -> int:
-        """Bytes of one answer: the ceiling answers as many."""
-        sample = fetch_json(HOST, port, url)
-        return len(
-            json.dumps(sample, ensure_ascii=False, separators=(",", ":")).encode()
-        )
+    def answer_size(self, port: int, url: str, headers: dict[str, str]) -> int:
+        """Bytes of one answer (the API's compact JSON, or a page's HTML): the
+        ceiling answers as many."""
+        return len(fetch(HOST, port, url, headers))
 
     def report(self, rows: list[dict], counts: dict, options: dict) -> None:
         self.stdout.write("")
