@@ -30,6 +30,7 @@ from archive.models.testimonies import (
     Transcript,
 )
 from archive.models.versions import ArchiveVersion
+from archive.models.visits import RecordVisit
 
 __all__ = [
     "Access",
@@ -63,6 +64,7 @@ __all__ = [
     "PublishableQuerySet",
     "Qualifier",
     "Recognition",
+    "RecordVisit",
     "Rendition",
     "RescuedPerson",
     "Rescuer",
