@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from archive import models as m
@@ -144,3 +145,21 @@ def test_the_service_refuses_a_translator_any_column_but_a_translation():
     recognition.refresh_from_db()
     assert recognition.story_en == "Hidden in 1943."
     assert recognition.status == m.Status.PUBLISHED
+
+
+def test_a_translators_change_to_a_citation_inline_is_not_written(client):
+    recognition = published_recognition(story="Hidden in 1943.")
+    citation = m.Citation.objects.get(
+        content_type=ContentType.objects.get_for_model(recognition),
+        object_id=recognition.pk,
+    )
+    data = form_of(client, recognition)
+    locators = [name for name in data if name.endswith("-locator")]
+    assert locators
+    client.force_login(f.make_user("Translator"))
+    client.post(
+        change_url(recognition),
+        {**data, locators[0]: "p. 999", "story_fr": "Cachée en 1943."},
+    )
+    citation.refresh_from_db()
+    assert citation.locator != "p. 999"
