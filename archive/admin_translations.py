@@ -39,6 +39,11 @@ def changelist_url(model, **query: str) -> str | None:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def change_url(model, pk: int) -> str:
+    meta = model._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk])
+
+
 def gap_url(model, code: str, field: str | None = None) -> str | None:
     """The published records of `model` lacking `code` (in `field`, or any)."""
     value = f"{code}:{field}" if field else code
@@ -208,7 +213,7 @@ def _field_label(model, field: str) -> str:
 
 def translation_report(request: HttpRequest) -> HttpResponse:
     """Translation completeness of published records, and each language's queue:
-    what it lacks, biggest gaps first."""
+    what it lacks, biggest gaps and most visited first."""
     if not may_read_report(request.user):
         raise PermissionDenied
     queues = []
@@ -219,6 +224,10 @@ def translation_report(request: HttpRequest) -> HttpResponse:
                 **row,
                 "label": _field_label(row["model"], row["field"]),
                 "url": gap_url(row["model"], code, row["field"]),
+                "first": [
+                    {**first, "url": change_url(row["model"], first["pk"])}
+                    for first in row["first"]
+                ],
             }
             for row in provenance.translation_queue(code, completeness)
         ]

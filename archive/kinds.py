@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.utils.translation import get_language_info
 
 from archive.models.base import Publishable
 from archive.models.events import Event
@@ -34,6 +35,22 @@ from archive.models.testimonies import Testimony
 def language_codes() -> tuple[str, ...]:
     """Content languages, in `settings.LANGUAGES` order (English first)."""
     return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def language_name(code: str | None) -> str:
+    """A language code ("fr") as its name in the active language ("français" on a
+    French page): the name in `settings.LANGUAGES` for a content language, else
+    Django's (a source written in Polish), else the code itself. The one place
+    language names come from."""
+    if not code:
+        return ""
+    named = dict(settings.LANGUAGES).get(code)
+    if named is not None:
+        return str(named)
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 def translated_columns(*names: str, prefix: str = "") -> list[str]:

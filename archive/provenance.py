@@ -27,11 +27,11 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from archive import kinds, visits
 from archive import models as m
 from archive.kinds import KINDS, language_codes
 from archive.translation import TRANSLATED_FIELDS
@@ -81,8 +81,7 @@ def default_language() -> str:
     return language_codes()[0]
 
 
-def language_name(code: str) -> str:
-    return str(dict(settings.LANGUAGES).get(code, code))
+language_name = kinds.language_name
 
 
 def is_filled(text: Any) -> bool:
@@ -176,6 +175,43 @@ def note_translation(
     }
     provenance[field] = entry
     record.translation_provenance = provenance
+
+
+def set_original(record: models.Model, field: str, code: str) -> bool:
+    """Say that `field` was written in `code` (a record first written in French):
+    a note that `code` was a translation no longer holds. Whether it changed;
+    not saved here."""
+    provenance = dict(record.translation_provenance or {})
+    if original_language(provenance, field) == code:
+        return False
+    entry = dict(provenance.get(field) or {})
+    entry["original"] = code
+    entry.pop(code, None)
+    provenance[field] = entry
+    record.translation_provenance = provenance
+    return True
+
+
+def marker(state: Mapping[str, Any]) -> str:
+    """One language's status in words, for the admin beside its tab: "original",
+    "translated by A. Curator on 2026-12-03", "reviewed by B. Editor on ...",
+    "missing"."""
+    status = state.get("status")
+    if status == TranslationStatus.TRANSLATED:
+        words = str(_("translated"))
+        if state.get("by"):
+            words += " " + str(_("by %(name)s") % {"name": state["by"]})
+        if state.get("on"):
+            words += " " + str(_("on %(day)s") % {"day": state["on"]})
+        return words
+    if status == TranslationStatus.REVIEWED:
+        words = str(_("reviewed"))
+        if state.get("reviewed_by"):
+            words += " " + str(_("by %(name)s") % {"name": state["reviewed_by"]})
+        if state.get("reviewed_on"):
+            words += " " + str(_("on %(day)s") % {"day": state["reviewed_on"]})
+        return words
+    return str(TranslationStatus(status).label) if status else ""
 
 
 def unreviewed(record: models.Model) -> list[str]:
@@ -283,18 +319,45 @@ def all_completeness() -> list[dict[str, Any]]:
 
 
 def translation_queue(
-    code: str, rows: list[dict[str, Any]] | None = None
+    code: str, rows: list[dict[str, Any]] | None = None, *, most_read: int = 5
 ) -> list[dict[str, Any]]:
     """What `code` lacks, per kind and field, over published records: the biggest
-    gaps first (the translators' queue). `rows` from `all_completeness()`."""
+    gaps first, then the most visited (page views of the records lacking it over
+    the last 30 days, `archive.visits`). Each row also names its `most_read`
+    records lacking the language, the most visited first (the translators'
+    queue). `rows` from `all_completeness()`."""
     found = []
     for row in rows if rows is not None else all_completeness():
         gap = row["with_text"] - row["filled"][code]
-        if gap > 0:
-            found.append({**row, "missing": gap})
-    rows = found
-    rows.sort(key=lambda row: (-row["missing"], row["kind"].name, row["field"]))
-    return rows
+        if gap <= 0:
+            continue
+        model = row["model"]
+        lacking = list(
+            model._default_manager.published()
+            .filter(missing_q(row["field"], code))
+            .values_list("pk", flat=True)
+        )
+        views = visits.recent(row["kind"].name, lacking)
+        lacking.sort(key=lambda pk: (-views.get(pk, 0), pk))
+        found.append(
+            {
+                **row,
+                "missing": gap,
+                "visits": sum(views.values()),
+                "first": [
+                    {"pk": pk, "visits": views.get(pk, 0)} for pk in lacking[:most_read]
+                ],
+            }
+        )
+    found.sort(
+        key=lambda row: (
+            -row["missing"],
+            -row["visits"],
+            row["kind"].name,
+            row["field"],
+        )
+    )
+    return found
 
 
 def percent(part: int, whole: int) -> int | None:

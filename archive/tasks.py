@@ -27,7 +27,7 @@ from celery import Task, shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from archive import fixity, kinds, media, services
+from archive import fixity, kinds, media, services, visits
 from archive.api import files
 from archive.models import Outcome, Publishable, Status, TaskReport
 from archive.search import index as search_index
@@ -211,3 +211,9 @@ def check_fixity() -> None:
         subject=f"{len(problems)} problems" if problems else "",
         message="\n".join(lines),
     )
+
+
+@shared_task(base=ArchiveTask, name="archive.flush_visits")
+def flush_visits() -> int:
+    """Move the page views counted in the cache into `RecordVisit` rows."""
+    return visits.flush()

@@ -548,6 +548,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "archive.release_embargoes",
         "schedule": crontab(minute=5),
     },
+    # Page views counted in the cache (archive/visits.py) into the database.
+    "flush-visits": {"task": "archive.flush_visits", "schedule": 300.0},
     "check-fixity": {
         "task": "archive.check_fixity",
         "schedule": crontab(day_of_week="sunday", hour=3, minute=30),

@@ -49,7 +49,7 @@ def test_a_missing_translation_shows_the_original_marked_as_such():
     html = render(record(en="In 1943.", nl="   "), "nl")
     assert 'lang="en"' in html
     assert "<p>In 1943.</p>" in html
-    assert "Not yet translated into Dutch: the English original." in html
+    assert "Not yet translated; shown in English." in html
 
 
 def test_the_original_has_no_note_and_no_text_renders_nothing():

@@ -319,7 +319,8 @@ class PublishableAdmin(
         name, options = self.workflow_fieldset
         warning = tuple(f"content_warning_{code}" for code, _lang in settings.LANGUAGES)
         workflow = (*options["fields"][:3], *warning, *options["fields"][3:])
-        taken = {"status", "content_warning", "translation_status"}
+        translations = self.translation_fieldset_for(request, obj)
+        taken = {"status", "content_warning", *translations[1]["fields"]}
         for entry in workflow:
             taken.update(entry if isinstance(entry, tuple) else (entry,))
         own = []
@@ -329,7 +330,7 @@ class PublishableAdmin(
                 own.append((title, {**opts, "fields": fields}))
         return [
             *own,
-            self.translation_fieldset,
+            translations,
             (name, {**options, "fields": workflow}),
         ]
 

@@ -28,7 +28,10 @@ from archive.admin_translations import (
     UnreviewedTranslationFilter,
     status_table,
 )
+from archive.kinds import language_codes
 from archive.models import Publishable
+
+LANGUAGES = language_codes()
 
 
 class TranslatorForm(forms.ModelForm):
@@ -52,6 +55,65 @@ class TranslatorForm(forms.ModelForm):
         return cleaned
 
 
+class LanguageTabsForm(forms.ModelForm):
+    """Beside each language tab, that language's status (original, translated by
+    whom and when, reviewed, missing): as the column's help text, and as a data
+    attribute the admin script copies onto the tab itself (admin-a11y.js)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for field, by_language in provenance.record_statuses(self.instance).items():
+            for code, state in by_language.items():
+                formfield = self.fields.get(f"{field}_{code}")
+                if formfield is None:
+                    continue
+                words = provenance.marker(state)
+                formfield.widget.attrs["data-translation-status"] = state["status"]
+                formfield.widget.attrs["data-translation-marker"] = words
+                note = _("%(language)s: %(status)s.") % {
+                    "language": provenance.language_name(code),
+                    "status": words,
+                }
+                formfield.help_text = (
+                    f"{note} {formfield.help_text}" if formfield.help_text else note
+                )
+
+
+#: The form's "original language of <field>" controls are named with this prefix.
+ORIGINAL_PREFIX = "original_language__"
+
+
+class OriginalLanguageForm(LanguageTabsForm):
+    """Adds, per translated field, the language its text was first written in
+    (English unless set: a record whose story was written in French)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        notes = getattr(self.instance, "translation_provenance", None) or {}
+        for name, field in self.fields.items():
+            if name.startswith(ORIGINAL_PREFIX):
+                tracked = name.removeprefix(ORIGINAL_PREFIX)
+                field.initial = provenance.original_language(notes, tracked)
+
+
+def original_language_form(base: type[forms.ModelForm], model) -> type:
+    fields = {}
+    for field in provenance.tracked_fields(model):
+        label = model._meta.get_field(field).verbose_name
+        fields[ORIGINAL_PREFIX + field] = forms.ChoiceField(
+            label=_("Original language of “%(field)s”") % {"field": label},
+            choices=[(code, provenance.language_name(code)) for code in LANGUAGES],
+            required=False,
+            help_text=_(
+                "The language this text was first written in; the others are "
+                "its translations."
+            ),
+        )
+    return type(base.__name__, (OriginalLanguageForm, base), fields)
+
+
 class TranslationAdminMixin:
     """Mixed into `PublishableAdmin` (see the module docstring)."""
 
@@ -66,6 +128,20 @@ class TranslationAdminMixin:
             ),
         },
     )
+
+    def original_language_fields(self, request: HttpRequest, obj) -> list[str]:
+        """The "original language of ..." controls: not for a Translator, who
+        may not decide which text is the original."""
+        if self.translating(request, obj) or not self.has_change_permission(
+            request, obj
+        ):
+            return []
+        return [ORIGINAL_PREFIX + f for f in provenance.tracked_fields(self.model)]
+
+    def translation_fieldset_for(self, request: HttpRequest, obj):
+        title, options = self.translation_fieldset
+        fields = (*options["fields"], *self.original_language_fields(request, obj))
+        return (title, {**options, "fields": fields})
 
     def translating(self, request: HttpRequest, obj) -> bool:
         return isinstance(obj, Publishable) and workflow.translating_only(
@@ -97,8 +173,14 @@ class TranslationAdminMixin:
         )
 
     def get_form(self, request, obj=None, **kwargs):
+        translating = obj is not None and self.translating(request, obj)
+        base = kwargs.get("form", self.form)
+        if not translating and provenance.tracked_fields(self.model):
+            kwargs["form"] = original_language_form(base, self.model)
+        else:
+            kwargs["form"] = type(base.__name__, (LanguageTabsForm, base), {})
         form = super().get_form(request, obj, **kwargs)
-        if obj is not None and self.translating(request, obj):
+        if translating:
             return type(form.__name__, (TranslatorForm, form), {})
         return form
 
@@ -138,6 +220,9 @@ class TranslationAdminMixin:
             obj.refresh_from_db()
             return
         reverting = getattr(request, "_archive_revert_current", None) is not None
+        for name, code in form.cleaned_data.items():
+            if name.startswith(ORIGINAL_PREFIX) and code in LANGUAGES:
+                provenance.set_original(obj, name.removeprefix(ORIGINAL_PREFIX), code)
         written = [
             column
             for column in form.changed_data

@@ -31,6 +31,7 @@ from archive.models.testimonies import (
     Transcript,
 )
 from archive.models.versions import ArchiveVersion
+from archive.models.visits import RecordVisit
 
 __all__ = [
     "Access",
@@ -64,6 +65,7 @@ __all__ = [
     "PublishableQuerySet",
     "Qualifier",
     "Recognition",
+    "RecordVisit",
     "Rendition",
     "RescuedPerson",
     "Rescuer",

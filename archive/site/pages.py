@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 
-from archive import kinds
+from archive import kinds, visits
 from archive.api.context import ApiContext, Audience
 from archive.api.presenters import PRESENTERS
 from archive.site import jsonld, labels
@@ -66,6 +66,7 @@ def record_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if extra is not None:
         context.update(extra(ctx, pk, record))
     context["jsonld"] = jsonld.for_record(record, context)
+    visits.count(request, kind, pk)
     return TemplateResponse(request, f"archive/records/{kind}.html", context)
 
 

@@ -15,6 +15,7 @@ from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 
+from archive import kinds
 from archive.kinds import language_codes
 from archive.site import labels
 from archive.site.dates import date_in_words
@@ -206,12 +207,7 @@ def choice(value: str | None, name: str) -> str:
 @register.filter
 def language_name(code: str | None) -> str:
     """A language code ("fr") as its name in the page's language."""
-    if not code:
-        return ""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
+    return kinds.language_name(code)
 
 
 @register.filter

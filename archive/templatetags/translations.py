@@ -5,6 +5,11 @@ language with a note saying it is a translation, and from which language.
     {% translated_text record "story" %}     the text (as paragraphs) and its note
     {% translation_note record "story" %}    only the note, beside text shown otherwise
 
+`record` is a model instance (columns `story_fr`...) or a record as the API and the
+public pages present it (`{"story": {"en": ..., "fr": ...}, "translations": {...}}`);
+a nested part without provenance of its own (an exhibition's chapter, an item's
+caption) counts as translated from English by no one named.
+
 Both render their own template (`archive/includes/translated_text.html`,
 `archive/includes/translation_note.html`), so the public pages can restyle them.
 An empty text is missing: `translated_text` then shows the original, marked with
@@ -15,6 +20,7 @@ See docs/translations.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -23,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from archive import provenance
 from archive.kinds import language_codes
+from archive.site import labels
 
 register = template.Library()
 
@@ -32,34 +39,66 @@ def _current(language: str | None) -> str:
     return code if code in language_codes() else provenance.default_language()
 
 
+def _texts(record: Any, field: str) -> dict[str, Any]:
+    if isinstance(record, Mapping):
+        value = record.get(field)
+        if not isinstance(value, Mapping):
+            value = {provenance.default_language(): value}
+        return {code: value.get(code) for code in language_codes()}
+    return {code: getattr(record, f"{field}_{code}", None) for code in language_codes()}
+
+
+def _states(record: Any, field: str, texts: Mapping[str, Any]) -> dict[str, Any]:
+    """Each language's status: the API's `translations` member of a presented
+    record, else `provenance.statuses` over the instance's stored provenance."""
+    if isinstance(record, Mapping):
+        given = (record.get("translations") or {}).get(field)
+        if given:
+            return given
+        return provenance.statuses({}, field, texts)
+    notes = getattr(record, "translation_provenance", None) or {}
+    return provenance.statuses(notes, field, texts)
+
+
+def _original(states: Mapping[str, Any]) -> str:
+    for code, state in states.items():
+        if state.get("status") == provenance.TranslationStatus.ORIGINAL:
+            return code
+    for state in states.values():
+        if state.get("from"):
+            return state["from"]
+    return provenance.default_language()
+
+
 def translation_context(
-    record: Any, field: str, language: str | None = None
+    record: Any, field: str, language: str | None = None, inline: bool = False
 ) -> dict[str, Any]:
     """What a page shows for `record.field` in `language` (the active one by
     default): the text, its language, and the note to put beside it."""
     code = _current(language)
-    texts = {c: getattr(record, f"{field}_{c}", None) for c in language_codes()}
-    notes = getattr(record, "translation_provenance", None) or {}
-    states = provenance.statuses(notes, field, texts)
-    original = provenance.original_language(notes, field)
-    state = states[code]
-    context: dict[str, Any] = {"text": "", "text_language": code, "note": ""}
+    texts = _texts(record, field)
+    states = _states(record, field, texts)
+    original = _original(states)
+    state = states.get(code) or {"status": provenance.TranslationStatus.MISSING}
+    context: dict[str, Any] = {
+        "text": "",
+        "text_language": code,
+        "note": "",
+        "inline": inline,
+    }
+    if not provenance.is_filled(texts.get(code)):
+        state = {"status": provenance.TranslationStatus.MISSING}
     if state["status"] == provenance.TranslationStatus.MISSING:
         if not provenance.is_filled(texts.get(original)) or code == original:
             return context
         context.update(text=texts[original].strip(), text_language=original)
-        context["note"] = _(
-            "Not yet translated into %(language)s: the %(original)s original."
-        ) % {
-            "language": provenance.language_name(code),
-            "original": provenance.language_name(original),
-        }
+        context["note"] = labels.fallback_note(original)
         context["missing"] = True
         return context
     context["text"] = texts[code].strip()
     if state["status"] == provenance.TranslationStatus.ORIGINAL:
         return context
-    context["note"] = _note(state)
+    context["note"] = _note({"from": original, **state})
     return context
 
 
@@ -81,8 +120,12 @@ def _note(state: dict[str, Any]) -> str:
 
 
 @register.inclusion_tag("archive/includes/translated_text.html")
-def translated_text(record: Any, field: str, language: str | None = None):
-    return translation_context(record, field, language)
+def translated_text(
+    record: Any, field: str, language: str | None = None, inline: bool = False
+):
+    """The text with its note; `inline=True` for a caption inside a sentence or
+    a figure caption (a span, the note in brackets)."""
+    return translation_context(record, field, language, inline)
 
 
 @register.inclusion_tag("archive/includes/translation_note.html")

@@ -76,7 +76,7 @@ def test_french_page_has_french_headings_and_dates_in_words(client, archive):
 def test_untranslated_content_is_marked_with_its_language(client, archive):
     """A French page showing English text marks it lang="en" with a visible note."""
     body = client.get(url_in(archive.organisation, "fr")).content.decode()
-    assert '<div lang="en"><p>A committee.</p></div>' in body
+    assert '<div class="translated-text" lang="en"><p>A committee.</p></div>' in body
     assert "Pas encore traduit ; affiché en anglais." in body
 
 

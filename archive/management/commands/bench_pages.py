@@ -18,11 +18,12 @@ from urllib.parse import quote, urlsplit
 
 from django.core.management.base import CommandError
 
+from archive import kinds
 from archive.benchmark.client import fetch_json
 from archive.management.commands import bench_api
 from archive.management.commands.bench_api import HOST
 
-LANGUAGES = ("en", "fr", "nl", "de")
+LANGUAGES = kinds.language_codes()
 
 
 def _path(url: str) -> str:

@@ -70,6 +70,18 @@
     root.querySelectorAll("select.modeltranslation-switch").forEach(function (s) {
       s.setAttribute("aria-label", s.dataset.label || "Language of the fields");
     });
+    // Each language tab says its text's status (original, translated by whom and
+    // when, reviewed, missing): the admin puts it on the column's input
+    // (archive/admin/translating.py, mark_language_tabs).
+    root.querySelectorAll('[role="tab"][aria-controls^="tab_"]').forEach(function (tab) {
+      if (tab.querySelector(".translation-marker")) return;
+      const input = document.getElementById(tab.getAttribute("aria-controls").slice(4));
+      if (!input || !input.dataset.translationMarker) return;
+      const mark = document.createElement("span");
+      mark.className = "translation-marker status-" + input.dataset.translationStatus;
+      mark.textContent = input.dataset.translationMarker;
+      (tab.querySelector("a") || tab).appendChild(mark);
+    });
     // jQuery UI tabs: the tab (li) is the control; its link must not be another.
     // jQuery UI still reads the link's href and hash (to know the panel is on
     // this page), so they stay as properties of the element, not as an attribute
