@@ -181,3 +181,37 @@ def test_a_contributor_cannot_reorder_a_published_exhibition():
     response = _reorder(_client(contributor), section)
     assert response.status_code == 403
     assert [i.record for i in section.items.order_by("position")] == [first, second]
+
+
+def test_an_unchanged_item_of_a_kind_the_curator_may_not_view_is_kept():
+    """Saving a section keeps an item the curator cannot pick (another's image)."""
+    user = f.make_user()
+    for codename in (
+        "change_exhibitionsection",
+        "change_exhibitionitem",
+        "change_exhibition",
+        "review_exhibition",
+        "view_event",
+    ):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    image = f.make_image(title="Not for this curator")
+    exhibition = f.make_exhibition(items=[image])
+    section = exhibition.sections.get()
+    item = section.items.get()
+    response = _client(user).post(
+        reverse("admin:archive_exhibitionsection_change", args=[section.pk]),
+        _section_form(
+            section,
+            [
+                {
+                    "id": item.pk,
+                    "position": 0,
+                    "record_choice": f"Not for this curator [image:{image.pk}]",
+                    "caption_en": "Kept.",
+                }
+            ],
+        ),
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.record, item.caption_en) == (image, "Kept.")
