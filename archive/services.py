@@ -11,13 +11,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from archive import facts, provenance, signals, workflow
-from archive.models import Publishable, Status
+from archive.models import Place, Publishable, Status, Term
+from archive.search import index as search_index
 
 
 class WorkflowError(Exception):
@@ -290,6 +291,54 @@ def record_review_translations(
 #: Fields a batch edit may set on many records at once (workflow state excluded:
 #: status only changes through the transitions above).
 BATCH_FIELDS = ("access", "embargo_until", "content_warning_en")
+#: What a batch edit does to a link: set a single one (a foreign key), or add or
+#: remove one of several (a many-to-many field).
+SET, ADD, REMOVE = "set", "add", "remove"
+
+
+def batch_links(model: type[Publishable]) -> list[models.Field]:
+    """The model's fields that point at a term or a place (a batch edit may set,
+    add or remove one): `roles` of a person, `places` of an event..."""
+    return [
+        field
+        for field in model._meta.get_fields()
+        if field.concrete
+        and not field.auto_created
+        and (field.many_to_one or field.many_to_many)
+        and field.related_model in (Term, Place)
+    ]
+
+
+def batch_problem(
+    model: type[Publishable], field: str, value: object, operation: str
+) -> str | None:
+    """Why `operation` of `field` to `value` is not a batch edit of `model`, in a
+    curator's words; None when it is one."""
+    if field in BATCH_FIELDS:
+        return (
+            None
+            if operation == SET
+            else _("%(field)s can only be set.") % {"field": field}
+        )
+    link = next((f for f in batch_links(model) if f.name == field), None)
+    if link is None:
+        return _("%(field)s cannot be batch edited.") % {"field": field}
+    if operation not in ((ADD, REMOVE) if link.many_to_many else (SET,)):
+        return _("%(field)s cannot be changed that way.") % {"field": link.verbose_name}
+    if value is None:
+        return None if operation == SET and link.null else _("Choose a value.")
+    allowed = link.related_model._default_manager.complex_filter(
+        link.get_limit_choices_to()
+    )
+    if (
+        not isinstance(value, link.related_model)
+        or not allowed.filter(pk=value.pk).exists()
+    ):
+        return _("%(value)s cannot be used for %(field)s.") % {
+            "value": value,
+            "field": link.verbose_name,
+        }
+    return None
 
 
 def records_set_field(
@@ -298,32 +347,55 @@ def records_set_field(
     field: str,
     value: object,
     acting_user: AbstractBaseUser,
+    operation: str = SET,
 ) -> tuple[list[Publishable], list[str]]:
-    """Set one field on many records, each only if `acting_user` may edit it in
-    its current state (`archive.workflow`). Returns the records changed and one
-    sentence per record refused. Each change is a version in the record's
-    history, saying it was a batch edit; all of them land together or none."""
-    if field not in BATCH_FIELDS:
-        raise WorkflowError(_("%(field)s cannot be batch edited.") % {"field": field})
+    """Set one field on many records (or add or remove a term or place of a
+    many-to-many field), each only if `acting_user` may edit it in its current
+    state (`archive.workflow`). Returns the records changed and one sentence per
+    record refused. Each change is a version in the record's history, saying it
+    was a batch edit and what it did; all of them land together or none.
+
+    The records are read and locked with one query per kind, not one per record,
+    and their search documents are rebuilt together at the end; each changed
+    record is still saved on its own, so its history, its first public sighting
+    and every other effect of a save follow as after any edit."""
+    by_model: dict[type[Publishable], list[int]] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record.pk)
+    for model in by_model:
+        problem = batch_problem(model, field, value, operation)
+        if problem:
+            raise WorkflowError(problem)
+    what = field if operation == SET else f"{field} ({operation} {value})"
+    reason = f"Batch edit of {what} by {acting_user}"
     changed: list[Publishable] = []
     refused: list[str] = []
-    with transaction.atomic():
-        for record in records:
-            locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
-            if not workflow.may_change(acting_user, locked):
-                refused.append(
-                    _("%(record)s: you may not edit it as it is now (%(status)s).")
-                    % {
-                        "record": locked.record_label(),
-                        "status": locked.get_status_display().lower(),
-                    }
-                )
-                continue
-            setattr(locked, field, value)
-            locked._change_reason = f"Batch edit of {field} by {acting_user}"
-            locked._history_user = acting_user
-            locked.save()
-            changed.append(locked)
+    with transaction.atomic(), search_index.batched():
+        for model, pks in by_model.items():
+            locked_rows = model._default_manager.select_for_update().in_bulk(pks)
+            for pk in dict.fromkeys(pks):
+                locked = locked_rows.get(pk)
+                if locked is None:
+                    continue  # deleted since it was selected
+                if not workflow.may_change(acting_user, locked):
+                    refused.append(
+                        _("%(record)s: you may not edit it as it is now (%(status)s).")
+                        % {
+                            "record": locked.record_label(),
+                            "status": locked.get_status_display().lower(),
+                        }
+                    )
+                    continue
+                if operation == SET:
+                    setattr(locked, field, value)
+                locked._change_reason = reason
+                locked._history_user = acting_user
+                locked.save()
+                if operation == ADD:
+                    getattr(locked, field).add(value)
+                elif operation == REMOVE:
+                    getattr(locked, field).remove(value)
+                changed.append(locked)
     return changed, refused
 
 

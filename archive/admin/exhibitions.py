@@ -1,23 +1,27 @@
 from django.contrib import admin
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.db import models
+from django.urls import path
 from modeltranslation.admin import (
     TabbedDjangoJqueryTranslationAdmin,
     TranslationStackedInline,
-    TranslationTabularInline,
 )
 
 from archive import workflow
+from archive.admin import picker
 from archive.admin.base import PublishableAdmin, WorkflowAdmin
+from archive.admin.picker import PositionWidget
 from archive.models import Exhibition, ExhibitionItem, ExhibitionSection
 
 
 class ExhibitionSectionInline(TranslationStackedInline):
+    """Sections in order; "Move up" and "Move down" reorder them on the page."""
+
     model = ExhibitionSection
     extra = 0
     fields = ("position", "title", "body")
     ordering = ("position",)
     show_change_link = True
+    formfield_overrides = {models.PositiveSmallIntegerField: {"widget": PositionWidget}}
 
 
 @admin.register(Exhibition)
@@ -26,20 +30,38 @@ class ExhibitionAdmin(PublishableAdmin):
     search_fields = ("title", "title_en", "summary")
     inlines = (ExhibitionSectionInline,)
 
+    def get_urls(self):
+        """The record picker's search (a read path: the admin site's login and
+        staff check, then `picker.search_view`'s view permissions per kind)."""
+        search = path(
+            "records/",
+            self.admin_site.admin_view(picker.search_view),
+            name="archive_exhibition_records",
+        )
+        return [search, *super().get_urls()]
 
-class ExhibitionItemInline(TranslationTabularInline):
+
+class ExhibitionItemInline(TranslationStackedInline):
+    """Items chosen with the record picker, in order, each with its caption in
+    full (stacked, so the caption is never pushed off-screen)."""
+
     model = ExhibitionItem
+    form = picker.ExhibitionItemForm
     extra = 0
-    fields = ("position", "content_type", "object_id", "record_display", "caption")
-    readonly_fields = ("record_display",)
+    fields = ("position", "record_choice", "caption")
     ordering = ("position",)
+    formfield_overrides = {models.PositiveSmallIntegerField: {"widget": PositionWidget}}
 
-    @admin.display(description=_("record"))
-    def record_display(self, obj: ExhibitionItem) -> str:
-        record = obj.record if obj.pk else None
-        if record is None:
-            return "-"
-        return format_html("{} ({})", record, record._meta.verbose_name)
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = type(
+            "ExhibitionItemForm",
+            (self.form,),
+            {"picker_user": request.user},
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("content_type")
 
 
 @admin.register(ExhibitionSection)

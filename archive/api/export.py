@@ -8,8 +8,11 @@ A bundle is a folder a kiosk can show with no network:
 - `renditions/`: every rendition file the exhibition uses (all named sizes, JPEG and
   WebP, made first if missing);
 - `manifest.json`: the IIIF Presentation 3 manifest, its images and thumbnails
-  the bundle's own files (relative references, resolved against the manifest's
-  location; its identifiers stay the archive's canonical URIs);
+  the bundle's own files. IIIF requires every `id` to be an absolute HTTP(S) URI,
+  so they are named under the bundle's base URL, the address the kiosk serves the
+  folder from (`--base-url`, default `http://localhost/`): `<base>renditions/...`
+  is the file `renditions/...` of the bundle. The manifest's, canvases' and
+  ranges' identifiers stay the archive's canonical URIs (identities, never loaded);
 - `index.html`: the exhibition as a plain page that opens from the folder;
 - `SHA256SUMS`: the SHA-256 of every other file, in `sha256sum -c` format.
 
@@ -27,6 +30,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
 
@@ -38,6 +42,9 @@ from archive.api.presenters import TYPES
 from archive.storage import rendition_storage
 
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "png": "png"}
+#: Where a kiosk serves the bundle unless told otherwise: the folder as the web
+#: root of the kiosk machine itself.
+DEFAULT_BASE_URL = "http://localhost/"
 
 
 class ExportError(Exception):
@@ -79,8 +86,16 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export_exhibition(*, slug: str, target: Path, tier: str = "public") -> Bundle:
-    """Write the bundle of the exhibition `slug`, as `tier` clients see it."""
+def export_exhibition(
+    *,
+    slug: str,
+    target: Path,
+    tier: str = "public",
+    base_url: str = DEFAULT_BASE_URL,
+) -> Bundle:
+    """Write the bundle of the exhibition `slug`, as `tier` clients see it, its
+    IIIF images named under `base_url` (where the kiosk serves the folder)."""
+    base_url = bundle_base_url(base_url)
     audience = audience_for(tier)
     exhibition = (
         m.Exhibition.objects.filter(audience.visible_q(m.Exhibition), slug=slug)
@@ -106,6 +121,7 @@ def export_exhibition(*, slug: str, target: Path, tier: str = "public") -> Bundl
     # Made from the rewritten answer, so its images are the bundle's files.
     manifest = iiif.exhibition_manifest(data, manifest_url) if images_in(data) else None
     if manifest is not None:
+        _name_images_under(manifest, base_url)
         data["iiif_manifest"] = "manifest.json"
     _write_json(staging / "exhibition.json", data)
     if manifest is not None:
@@ -126,6 +142,29 @@ def export_exhibition(*, slug: str, target: Path, tier: str = "public") -> Bundl
         target.rmdir()
     staging.rename(target)
     return Bundle(path=target, files=[*files, "SHA256SUMS"], renditions=copied)
+
+
+def bundle_base_url(url: str) -> str:
+    """An absolute HTTP(S) URL ending in `/`, or ExportError saying what is wrong."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ExportError(f"The base URL {url!r} is not an http(s) address.")
+    if parts.query or parts.fragment:
+        raise ExportError(f"The base URL {url!r} has a query or a fragment.")
+    return url if url.endswith("/") else url + "/"
+
+
+def _name_images_under(data: Any, base_url: str) -> None:
+    """Give every image resource of a manifest (painting bodies, thumbnails) whose
+    `id` is a path in the bundle the absolute URI of that file under `base_url`."""
+    if isinstance(data, list):
+        for value in data:
+            _name_images_under(value, base_url)
+    elif isinstance(data, dict):
+        if data.get("type") == "Image" and not urlsplit(data.get("id", "")).scheme:
+            data["id"] = base_url + data["id"]
+        for value in data.values():
+            _name_images_under(value, base_url)
 
 
 def _copy_renditions(data: dict, staging: Path) -> int:

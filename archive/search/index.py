@@ -18,7 +18,9 @@ its full-text index from them (triggers, see migration 0007 and the backends).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -42,10 +44,40 @@ from archive.search.documents import (
 KIND_OF: dict[type, str] = {kind.model: kind.name for kind in kinds.KINDS}
 
 
+#: Records saved inside `batched()`, by kind, indexed when it ends.
+_pending: ContextVar[dict[str, set[int]] | None] = ContextVar(
+    "search_pending", default=None
+)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Index the records saved inside the block once, together, when it ends: one
+    build of many documents instead of one per save (a batch edit of 50 records
+    saves about ten queries a record). Nothing is indexed if the block fails; the
+    caller's transaction rolls its writes back anyway."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict[str, set[int]] = {}
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    for kind, ids in pending.items():
+        index(kind, sorted(ids))
+
+
 def index(kind: str, ids: Iterable[int]) -> int:
-    """(Re)index these records of one kind; returns the number of documents."""
+    """(Re)index these records of one kind; returns the number of documents (0
+    when deferred to the end of `batched()`)."""
     ids = list(ids)
     if not ids:
+        return 0
+    pending = _pending.get()
+    if pending is not None:
+        pending.setdefault(kind, set()).update(ids)
         return 0
     documents = build(kind, ids)
     with transaction.atomic():

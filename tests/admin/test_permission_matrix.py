@@ -28,7 +28,6 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, transaction
 from django.test import Client
@@ -662,10 +661,8 @@ class Matrix:
             extra = {
                 "items-TOTAL_FORMS": str(total + 1),
                 f"items-{total}-position": "9",
-                f"items-{total}-content_type": str(
-                    ContentType.objects.get_for_model(m.Person).pk
-                ),
-                f"items-{total}-object_id": str(person.pk),
+                # The record picker's value: the record's key after its title.
+                f"items-{total}-record_choice": f"{person} [person:{person.pk}]",
                 f"items-{total}-section": data.get("items-0-section", ""),
             }
             cases.append(

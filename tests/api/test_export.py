@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 from archive import models as m
 from tests import factories as f
 from tests.api.builders import ct, full_archive
+from tests.api.test_iiif import assert_schema_valid
+from tests.browser.test_offline_bundle import image_resources
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +111,34 @@ def test_hidden_exhibition_or_busy_folder_is_refused(tmp_path):
     with pytest.raises(CommandError, match="not an empty folder"):
         call_command("export_exhibition", archive.exhibition.slug, str(busy))
     assert not (tmp_path / "x").exists()
+
+
+def test_the_bundles_manifest_is_valid_iiif_with_images_under_its_base_url(tmp_path):
+    """IIIF ids are absolute URIs: a bundle's images are named under the address the
+    kiosk serves the folder from, and each such name is a file of the bundle."""
+    archive = full_archive()
+    target = tmp_path / "bundle"
+    base = "https://kiosk.example.org/twentieth-convoy/"
+    call_command(
+        "export_exhibition", archive.exhibition.slug, str(target), base_url=base
+    )
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert_schema_valid(manifest)
+    images = image_resources(manifest)
+    assert images
+    for url in images:
+        assert url.startswith(base), url
+        assert (target / url.removeprefix(base)).is_file(), url
+
+
+def test_a_bundle_base_url_that_is_not_http_is_refused_before_writing(tmp_path):
+    archive = full_archive()
+    for bad in ("file:///srv/kiosk/", "kiosk/", "https://kiosk.example.org/?x=1"):
+        with pytest.raises(CommandError, match="base URL"):
+            call_command(
+                "export_exhibition",
+                archive.exhibition.slug,
+                str(tmp_path / "bundle"),
+                base_url=bad,
+            )
+    assert not (tmp_path / "bundle").exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from archive.api.export import DEFAULT_BASE_URL
 from tests.api.builders import full_archive
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -37,12 +38,16 @@ def test_the_bundles_image_urls_are_its_own_files(tmp_path):
     data = json.loads((bundle / "exhibition.json").read_text())
     assert data["iiif_manifest"] == "manifest.json"
     urls = [r["url"] for r in data["hero_image"]["renditions"]]
-    manifest = json.loads((bundle / "manifest.json").read_text())
-    urls += image_resources(manifest)
     assert urls
     for url in urls:
         assert not url.startswith(("http:", "https:", "//", "/")), url
         assert (bundle / url).is_file(), url
+    # IIIF ids are absolute: the manifest names the same files under the address
+    # the kiosk serves the bundle from.
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    for url in image_resources(manifest):
+        assert url.startswith(DEFAULT_BASE_URL), url
+        assert (bundle / url.removeprefix(DEFAULT_BASE_URL)).is_file(), url
 
 
 def test_the_bundle_opens_offline_with_no_outside_request(tmp_path, browser):

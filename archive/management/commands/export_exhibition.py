@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.api.export import ExportError, export_exhibition
+from archive.api.export import DEFAULT_BASE_URL, ExportError, export_exhibition
 
 
 class Command(BaseCommand):
@@ -27,10 +27,21 @@ class Command(BaseCommand):
             "client's, which also includes records released for exhibitions only.",
         )
 
+        parser.add_argument(
+            "--base-url",
+            default=DEFAULT_BASE_URL,
+            help="The address the kiosk serves the bundle folder from (default "
+            f"{DEFAULT_BASE_URL}): the IIIF manifest names its images under it, as "
+            "IIIF requires absolute identifiers.",
+        )
+
     def handle(self, *args, **options):
         try:
             bundle = export_exhibition(
-                slug=options["slug"], target=Path(options["path"]), tier=options["tier"]
+                slug=options["slug"],
+                target=Path(options["path"]),
+                tier=options["tier"],
+                base_url=options["base_url"],
             )
         except ExportError as error:
             raise CommandError(str(error)) from error
