@@ -32,12 +32,20 @@ ATTENTION_WINDOW_DAYS = 30
 NOT_WITHDRAWN = ",".join(s for s in Status.values if s != Status.WITHDRAWN)
 
 
-def attention_items() -> list[dict]:
-    """Rows for the dashboard: label, count and a link to the records concerned."""
+def _may_view(user, model) -> bool:
+    return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+
+
+def attention_items(user) -> list[dict]:
+    """Rows for the dashboard: label, count and a link to the records concerned,
+    for the kinds `user` may see (an Archive manager sees none: each row's link
+    would answer 403)."""
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=ATTENTION_WINDOW_DAYS)
     rows: list[dict] = []
     for model in PUBLISHABLE_MODELS:
+        if not _may_view(user, model):
+            continue
         name = model._meta.verbose_name_plural
         review = model.objects.filter(status=Status.REVIEW).count()
         if review:
@@ -84,7 +92,7 @@ def attention_items() -> list[dict]:
     missing = Image.objects.exclude(status=Status.WITHDRAWN).filter(
         Q(alt_text_en__isnull=True) | Q(alt_text_en="") | Q(rights_uri="")
     )
-    if missing.exists():
+    if _may_view(user, Image) and missing.exists():
         rows.append(
             {
                 "label": _("images missing alt text or a rights statement"),
@@ -180,7 +188,7 @@ class ArchiveAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        attention = attention_items()
+        attention = attention_items(request.user)
         if request.user.has_perm("archive.view_taskreport"):
             attention += background_items()
         extra_context = {**(extra_context or {}), "attention": attention}

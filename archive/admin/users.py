@@ -31,6 +31,15 @@ MANAGER_FIELDSETS = (
 )
 
 
+class OneGroupSelect(forms.RadioSelect):
+    """Radio buttons for a many-to-many field that must hold one value: the posted
+    value is still a list, as the groups field expects."""
+
+    def value_from_datadict(self, data, files, name):
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter is not None else data.get(name)
+
+
 class ArchiveUserAdmin(UserAdmin):
     def _limited(self, request: HttpRequest) -> bool:
         return not request.user.is_superuser
@@ -60,6 +69,9 @@ class ArchiveUserAdmin(UserAdmin):
         """A manager assigns only the three curator groups."""
         if db_field.name == "groups" and self._limited(request):
             kwargs["queryset"] = Group.objects.filter(name__in=CURATOR_GROUPS)
+            # One group: radio buttons, not the two-box selector that offers
+            # "Choose all" and says to hold Ctrl to select several.
+            kwargs["widget"] = OneGroupSelect()
             kwargs["help_text"] = _(
                 "Give the curator one group: Contributor, Editor or Publisher."
             )
