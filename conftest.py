@@ -1,9 +1,24 @@
-"""Session-wide test set-up: media files go to a throw-away folder."""
+"""Session-wide test set-up: media files go to a throw-away folder, and passwords
+are hashed with a fast hasher."""
 
 import shutil
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
+
+#: Django's own advice for test speed ("Speeding up the tests"): the production
+#: hasher (PBKDF2, a million rounds) takes 0.3 s of CPU a password, and the suite
+#: makes a few hundred users (the permission matrix alone 136). No test is about
+#: the hasher; instances started in a subprocess (backup, load test, worker) keep
+#: the production setting.
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    with override_settings(PASSWORD_HASHERS=TEST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,12 +32,20 @@ ATTENTION_WINDOW_DAYS = 30
 NOT_WITHDRAWN = ",".join(s for s in Status.values if s != Status.WITHDRAWN)
 
 
-def attention_items() -> list[dict]:
-    """Rows for the dashboard: label, count and a link to the records concerned."""
+def _may_view(user, model) -> bool:
+    return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+
+
+def attention_items(user) -> list[dict]:
+    """Rows for the dashboard: label, count and a link to the records concerned,
+    for the kinds `user` may see (an Archive manager sees none: each row's link
+    would answer 403)."""
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=ATTENTION_WINDOW_DAYS)
     rows: list[dict] = []
     for model in PUBLISHABLE_MODELS:
+        if not _may_view(user, model):
+            continue
         name = model._meta.verbose_name_plural
         review = model.objects.filter(status=Status.REVIEW).count()
         if review:
@@ -84,7 +92,7 @@ def attention_items() -> list[dict]:
     missing = Image.objects.exclude(status=Status.WITHDRAWN).filter(
         Q(alt_text_en__isnull=True) | Q(alt_text_en="") | Q(rights_uri="")
     )
-    if missing.exists():
+    if _may_view(user, Image) and missing.exists():
         rows.append(
             {
                 "label": _("images missing alt text or a rights statement"),
@@ -95,33 +103,43 @@ def attention_items() -> list[dict]:
     return rows + admin_translations.dashboard_rows()
 
 
+def scheduled_count() -> int:
+    """Records of every kind waiting for their publication time: one query (a
+    UNION ALL of the kinds' tables) rather than one count per kind."""
+    first, *others = (
+        model.objects.filter(publish_at__isnull=False).order_by().values("publish_at")
+        for model in PUBLISHABLE_MODELS
+    )
+    return first.union(*others, all=True).count()
+
+
 def background_items() -> list[dict]:
     """Rows for background work: what failed or was refused and nobody has marked
     as seen, records waiting for their publication time, and the last fixity check
     (a week without one means the worker or beat is not running)."""
     rows: list[dict] = []
     reports = _changelist(TaskReport)
-    pending = TaskReport.objects.needing_attention()
-    for outcome, label in (
+    outcomes = (
         (Outcome.FAILED, _("background tasks that failed after retries")),
         (Outcome.REFUSED, _("scheduled publications the workflow refused")),
         (Outcome.PROBLEMS, _("fixity checks that found problems")),
-    ):
-        count = pending.filter(outcome=outcome).count()
-        if count:
+    )
+    # One query for the three counts rather than one per outcome.
+    counts = TaskReport.objects.needing_attention().aggregate(
+        **{outcome: Count("pk", filter=Q(outcome=outcome)) for outcome, _l in outcomes}
+    )
+    for outcome, label in outcomes:
+        if counts[outcome]:
             rows.append(
                 {
                     "label": label,
-                    "count": count,
+                    "count": counts[outcome],
                     "url": _changelist(
                         TaskReport, outcome__exact=outcome, seen__exact="0"
                     ),
                 }
             )
-    scheduled = sum(
-        model.objects.filter(publish_at__isnull=False).count()
-        for model in PUBLISHABLE_MODELS
-    )
+    scheduled = scheduled_count()
     if scheduled:
         rows.append(
             {"label": _("records scheduled for publication"), "count": scheduled}
@@ -201,7 +219,7 @@ class ArchiveAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        attention = attention_items()
+        attention = attention_items(request.user)
         if request.user.has_perm("archive.view_taskreport"):
             attention += background_items()
         extra_context = {**(extra_context or {}), "attention": attention}

@@ -52,6 +52,15 @@ class GroupFilter(admin.SimpleListFilter):
         return queryset.filter(groups__pk=int(value))
 
 
+class OneGroupSelect(forms.RadioSelect):
+    """Radio buttons for a many-to-many field that must hold one value: the posted
+    value is still a list, as the groups field expects."""
+
+    def value_from_datadict(self, data, files, name):
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter is not None else data.get(name)
+
+
 class ArchiveUserAdmin(UserAdmin):
     list_filter = tuple(
         GroupFilter if name == "groups" else name for name in UserAdmin.list_filter
@@ -85,6 +94,9 @@ class ArchiveUserAdmin(UserAdmin):
         """A manager assigns only the three curator groups."""
         if db_field.name == "groups" and self._limited(request):
             kwargs["queryset"] = Group.objects.filter(name__in=CURATOR_GROUPS)
+            # One group: radio buttons, not the two-box selector that offers
+            # "Choose all" and says to hold Ctrl to select several.
+            kwargs["widget"] = OneGroupSelect()
             kwargs["help_text"] = _("Give the curator exactly one group.")
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups" and field is not None:

@@ -81,6 +81,30 @@ def test_archive_manager_offers_only_the_three_curator_groups(manager_client):
     assert "user_permissions" not in response.context["adminform"].form.fields
 
 
+def test_archive_manager_chooses_the_group_with_radio_buttons(manager_client):
+    """One group per curator: radio buttons with the current group checked, no
+    "Choose all" selector and no "hold down Control to select more" hint."""
+    curator = f.make_user("Contributor")
+    response = manager_client.get(reverse("admin:auth_user_change", args=[curator.pk]))
+    page = response.content.decode()
+    contributor = Group.objects.get(name="Contributor")
+    assert 'type="radio" name="groups"' in page
+    assert f'value="{contributor.pk}"' in page and "checked" in page
+    assert "Hold down" not in page and "selectfilter" not in page
+
+
+def test_the_dashboard_shows_a_manager_no_record_rows_it_could_not_open(
+    manager_client,
+):
+    """Rows link to record lists; an Archive manager may not open them (403)."""
+    f.make_event()  # an event without a citation: a row for curators
+    page = manager_client.get(reverse("admin:index")).content.decode()
+    assert "without a citation" not in page
+    editor = Client()
+    editor.force_login(f.make_user("Editor"))
+    assert "without a citation" in editor.get(reverse("admin:index")).content.decode()
+
+
 def test_archive_manager_cannot_give_two_groups_or_the_manager_group(manager_client):
     """Two groups, or a group outside the three, is a form error; nothing changes."""
     curator = f.make_user("Contributor")

@@ -1,6 +1,11 @@
-"""The one-minute load test: locust against gunicorn on a small synthetic archive,
-on the database engine the suite runs on. No 5xx and no error; the full test (30,000
-recognitions, 50 req/s, 10 minutes) is a command in docs/operations.md."""
+"""The short load test: locust against gunicorn on a small synthetic archive, on the
+database engine the suite runs on, for DURATION seconds. No 5xx and no error.
+
+It proves the harness works end to end (seeding, gunicorn, locust's mixed traffic,
+the report); measuring is the full test's job (30,000 recognitions, 50 req/s, 10
+minutes: a command in docs/operations.md). It ran for a minute until December 2026;
+a quarter of that still sends each request group of the scenario a dozen times
+or so."""
 
 from __future__ import annotations
 
@@ -17,6 +22,10 @@ from tests.ops.conftest import instance_env
 
 pytestmark = pytest.mark.load
 
+#: Seconds of traffic at RATE requests per second.
+DURATION = 15
+RATE = 10
+
 
 def _database(tmp_path) -> tuple[str, list[str] | None]:
     if connection.vendor == "sqlite":
@@ -31,7 +40,7 @@ def _database(tmp_path) -> tuple[str, list[str] | None]:
     return f"postgres://postgres@127.0.0.1:5432/{name}", drop
 
 
-def test_one_minute_of_mixed_traffic_has_no_error_and_no_5xx(tmp_path):
+def test_a_short_run_of_mixed_traffic_has_no_error_and_no_5xx(tmp_path):
     url, drop = _database(tmp_path)
     report = tmp_path / "load.json"
     try:
@@ -45,11 +54,11 @@ def test_one_minute_of_mixed_traffic_has_no_error_and_no_5xx(tmp_path):
                 "--scale",
                 "100",
                 "--rate",
-                "10",
+                str(RATE),
                 "--duration",
-                "60",
+                str(DURATION),
                 "--warmup",
-                "5",
+                "3",
                 "--workers",
                 "2",
                 "--no-rate-limit",
@@ -71,6 +80,6 @@ def test_one_minute_of_mixed_traffic_has_no_error_and_no_5xx(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     figures = json.loads(report.read_text())
     total = next(row for row in figures["rows"] if row["name"] == "Aggregated")
-    assert total["requests"] > 60
+    assert total["requests"] > DURATION  # at least one a second got through
     assert [row for row in figures["rows"] if row["failures"]] == []
     assert not [row for row in figures["rows"] if "shed 5" in row["name"]]

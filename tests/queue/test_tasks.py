@@ -5,6 +5,7 @@ is configured (in process without a broker)."""
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -200,6 +201,61 @@ def test_publishing_by_hand_cancels_the_schedule(publisher):
     services.record_publish(record=event, acting_user=publisher)
     event.refresh_from_db()
     assert event.publish_at is None and event.scheduled_by is None
+
+
+def test_a_record_published_by_hand_then_withdrawn_is_not_republished_on_schedule(
+    publisher,
+):
+    """Scheduled, published early by hand, then withdrawn before the time came:
+    publishing cleared the schedule, so the clock does not bring it back."""
+    from archive import services
+
+    event = f.make_event()
+    f.cite(event)
+    scheduled(event, publisher, when=timezone.now() + datetime.timedelta(hours=1))
+    services.record_publish(record=event, acting_user=publisher)
+    services.record_withdraw(record=event, acting_user=publisher)
+    later = timezone.now() + datetime.timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert tasks.publish_scheduled() == 0
+    event.refresh_from_db()
+    assert event.status == m.Status.WITHDRAWN
+    assert not m.TaskReport.objects.exists()
+
+
+def test_a_record_edited_after_scheduling_is_checked_as_it_is_at_publication(
+    publisher,
+):
+    """The rules are checked when the time comes, not when it was set: a citation
+    removed after scheduling stops the publication (cancelled and reported)."""
+    event = f.make_event()
+    citation = f.cite(event)
+    scheduled(event, publisher)
+    citation.delete()
+    assert tasks.publish_scheduled() == 0
+    event.refresh_from_db()
+    assert event.status == m.Status.DRAFT and event.publish_at is None
+    [report] = m.TaskReport.objects.needing_attention()
+    assert report.outcome == m.Outcome.REFUSED and "citation" in report.message
+
+
+def test_the_dashboard_counts_background_work_in_three_queries(
+    publisher, django_assert_num_queries
+):
+    """Outcomes in one aggregate, scheduled records of every kind in one UNION,
+    the last fixity check in one: not one count per kind."""
+    from archive.admin_site import background_items
+
+    scheduled(f.make_event(), publisher, when=timezone.now() + PAST)
+    scheduled(f.make_person(), publisher, when=timezone.now() + PAST)
+    for outcome in (m.Outcome.FAILED, m.Outcome.FAILED, m.Outcome.REFUSED):
+        tasks.report(task="archive.publish_scheduled", outcome=outcome)
+    with django_assert_num_queries(3):
+        rows = {str(row["label"]): row["count"] for row in background_items()}
+    assert rows["background tasks that failed after retries"] == 2
+    assert rows["scheduled publications the workflow refused"] == 1
+    assert rows["records scheduled for publication"] == 2
+    assert "fixity checks that found problems" not in rows
 
 
 # --- Embargo release --------------------------------------------------------------
