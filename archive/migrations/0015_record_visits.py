@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0009_scheduled_publication_task_reports'),
+        ('archive', "0017_search_audiences"),
     ]
 
     operations = [

@@ -103,7 +103,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0009_scheduled_publication_task_reports"),
+        ("archive", "0019_security_keys"),
     ]
 
     operations = [
