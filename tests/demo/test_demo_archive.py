@@ -290,13 +290,25 @@ def test_a_few_demo_records_are_released_to_exhibition_clients_only(demo):
 def test_every_public_recognition_shows_a_rescuer_and_private_ones_only_by_listed_name(
     demo, client
 ):
-    """Every public recognition page names a rescuer. A rescuer whose person stays
-    private (no sourced death) is shown only by the name a published Yad Vashem
-    page lists (with a link to that source), never linked, never with the person
-    record's biography or address."""
+    """Every public recognition page names every one of its rescuers. A rescuer
+    whose person stays private (no sourced death) is shown only by the name a
+    published page lists (a Yad Vashem file where there is one, with a link to
+    that source), never linked, never with the person record's biography or
+    address."""
+    public_people = set(m.Person.objects.public().values_list("pk", flat=True))
     for recognition in m.Recognition.objects.public():
         body = client.get(recognition.get_absolute_url()).content.decode()
         assert "No rescuer of this file can be shown." not in body, recognition.slug
+        for rescuer in recognition.rescuers.select_related("person", "listed_in"):
+            if rescuer.person_id in public_people:
+                continue
+            assert rescuer.name_as_listed, (recognition.slug, rescuer.person.slug)
+            assert rescuer.listed_in is not None, (recognition.slug, rescuer.pk)
+            # The row itself: the name, then the source that lists it.
+            row = f"<li>{rescuer.name_as_listed}"
+            assert row in body, (recognition.slug, rescuer.pk)
+            assert rescuer.listed_in.get_absolute_url() in body
+            assert f"/{rescuer.person.slug}/" not in body
     celis = m.Recognition.objects.get(slug="celis-family")
     body = client.get(celis.get_absolute_url()).content.decode()
     for rescuer in celis.rescuers.select_related("person", "listed_in"):
