@@ -354,3 +354,18 @@ def test_search_page_query_count_does_not_grow_with_hits_or_filters(client):
         f.published(f.make_event(title=f"Raid lantern more {n}")).places.add(place)
         f.published(f.make_person(family_name=f"Lantern{n}"))
     assert [_count(client, url) for url in urls] == few
+
+
+def test_a_rescuers_relation_kept_in_english_is_marked_as_english_on_a_french_page(
+    client, archive
+):
+    """The relation in the file is an English-only content field: on a French page
+    it carries lang="en" and the visible fallback mark; on an English page, neither."""
+    rescuer = archive.recognition.rescuers.first()
+    rescuer.relation = "neighbour of the family"
+    rescuer.save()
+    french = client.get(url_in(archive.recognition, "fr")).content.decode()
+    assert '<span lang="en">neighbour of the family</span>' in french
+    english = client.get(url_in(archive.recognition, "en")).content.decode()
+    assert "neighbour of the family" in english
+    assert '<span lang="en">neighbour of the family</span>' not in english
