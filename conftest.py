@@ -52,3 +52,16 @@ def _empty_response_cache():
 
     caches["api"].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Every test starts in the default language: the test client's requests go
+    through LocaleMiddleware, which leaves the last page's language active in the
+    thread, so a French page in one test would otherwise make the next test's
+    messages and default-language reads French."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

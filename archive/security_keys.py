@@ -57,10 +57,9 @@ from webauthn.helpers.structs import (
 )
 
 from archive.models import SecurityKey
-from archive.two_factor import admin_site_context, may_manage_factors
+from archive.two_factor import PENDING, admin_site_context, may_manage_factors
 
 CHALLENGE = "webauthn_challenge"
-PENDING = "webauthn_pending_login"
 NAME_MAX_LENGTH = 64
 
 
@@ -184,11 +183,6 @@ def remove_key(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- logging in with a key ------------------------------------------------------
-
-
-def start_key_login(request: HttpRequest, user: Any, next_url: str) -> None:
-    """Called by the password form: remember who typed a right password."""
-    request.session[PENDING] = {"user": user.pk, "at": time.time(), "next": next_url}
 
 
 def _pending_user(request: HttpRequest) -> tuple[Any, str] | None:

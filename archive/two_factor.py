@@ -10,6 +10,7 @@ quickstart and the tests log in with a password alone.
 
 from __future__ import annotations
 
+import time
 from base64 import b32encode
 from typing import Any
 
@@ -68,6 +69,16 @@ def needs_enrolment(user: Any) -> bool:
     return two_factor_required(user) and not user_has_device(user, confirmed=True)
 
 
+#: The session key holding who typed a right password and waits for their security
+#: key's answer (read by archive.security_keys.key_login).
+PENDING = "webauthn_pending_login"
+
+
+def start_key_login(request: HttpRequest, user: Any, next_url: str) -> None:
+    """Called by the password form: remember who typed a right password."""
+    request.session[PENDING] = {"user": user.pk, "at": time.time(), "next": next_url}
+
+
 class StaffLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
     """The admin login: password, and the authenticator's code for staff who set
     one up (left empty by everyone else). Staff with a security key who leave the
@@ -100,8 +111,6 @@ class StaffLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
             return cleaned
         token = (self.cleaned_data.get("otp_token") or "").strip()
         if not token and SecurityKey.objects.filter(user=user, confirmed=True):
-            from archive.security_keys import start_key_login
-
             data = self.request.POST if self.request else {}
             start_key_login(self.request, user, data.get(REDIRECT_FIELD_NAME, ""))
             self.request.security_key_step = True

@@ -40,7 +40,12 @@ def test_a_page_view_is_counted_in_the_cache_without_a_database_write(client):
     record = recognition()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(record), HTTP_USER_AGENT=BROWSER).status_code == 200
-    writes = [q["sql"] for q in queries if not q["sql"].lstrip().startswith("SELECT")]
+    # A statement prepared on PostgreSQL logs no text: those are the API's reads.
+    writes = [
+        q["sql"]
+        for q in queries
+        if not (q["sql"] or "SELECT").lstrip().startswith("SELECT")
+    ]
     assert writes == []
     client.get(url(record), HTTP_USER_AGENT=BROWSER)
     assert visits.flush() == 2

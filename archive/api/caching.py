@@ -151,8 +151,10 @@ def set_cache_control(
 IGNORED_MODELS = {
     "apiclient",
     "archiveversion",
+    "recordvisit",  # visit counts: never in an answer, flushed every few minutes
     "searchdocument",
     "searchfacet",
+    "securitykey",  # staff members' second factors
     "taskreport",
 }
 

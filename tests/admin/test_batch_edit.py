@@ -203,7 +203,9 @@ def test_a_batch_edit_reads_and_locks_the_records_in_one_query():
     selects = [
         q["sql"]
         for q in captured.captured_queries
-        if q["sql"].startswith('SELECT "archive_event"."id", "archive_event"."uuid"')
+        if (q["sql"] or "").startswith(
+            'SELECT "archive_event"."id", "archive_event"."uuid"'
+        )
     ]
     ids = ", ".join(str(e.pk) for e in events)
     assert (

@@ -57,6 +57,7 @@ def test_every_scheduled_task_is_registered():
         "archive.publish_scheduled",
         "archive.release_embargoes",
         "archive.check_fixity",
+        "archive.flush_visits",
     }
     assert names <= set(celery_app.tasks)
 

@@ -184,15 +184,32 @@ def test_recognition_page_query_count_does_not_grow_with_rescuers(client):
 #: Queries per page for a record with every relation filled in (full_archive). The
 #: exhibition loads each kind of item it holds once: bounded by the kinds, not by
 #: the number of items.
-PINNED = {"person": 14, "place": 16, "recognition": 7, "exhibition": 55, "source": 5}
+#: Queries per page, by database: PostgreSQL reads nested lists inside their
+#: records' query (archive/api/presenters/inline.py), SQLite one query a list.
+PINNED = {
+    "sqlite": {
+        "person": 14,
+        "place": 16,
+        "recognition": 7,
+        "exhibition": 55,
+        "source": 5,
+    },
+    "postgresql": {
+        "person": 10,
+        "place": 15,
+        "recognition": 2,
+        "exhibition": 27,
+        "source": 4,
+    },
+}
 
 
-@pytest.mark.parametrize("kind", sorted(PINNED))
+@pytest.mark.parametrize("kind", sorted(PINNED["sqlite"]))
 def test_page_query_counts_are_pinned(client, archive, kind):
     """Each page's queries are a fixed number (compiled queries warmed first)."""
     record = getattr(archive, kind)
     client.get(url_in(record, "en"))
-    assert _count(client, url_in(record, "en")) == PINNED[kind]
+    assert _count(client, url_in(record, "en")) == PINNED[connection.vendor][kind]
 
 
 def test_list_pages_query_counts_do_not_grow_with_records(client):
