@@ -12,7 +12,6 @@ the process's own caches (citations, map outlines, translations).
 
 from __future__ import annotations
 
-import http.client
 import random
 from urllib.parse import quote, urlsplit
 
@@ -91,13 +90,3 @@ class Command(bench_api.Command):
                 "warm": [f"/en/search/?q={quote(words[0])}"],
             },
         }
-
-    def answer_size(self, port: int, url: str) -> int:
-        connection = http.client.HTTPConnection(HOST, port, timeout=60)
-        connection.request("GET", url)
-        response = connection.getresponse()
-        body = response.read()
-        connection.close()
-        if response.status != 200:
-            raise CommandError(f"{url} answered {response.status}")
-        return len(body)
