@@ -189,7 +189,7 @@ def _public(model: type) -> Any:
 
 
 PART_RULES = {
-    m.Rescuer: exposure.visible(m.Person, "person__"),
+    m.Person: exposure.visible(m.Person),
     m.ExhibitionItem: exposure.pointing_at(
         [*exposure.ANY_RECORD, (m.TestimonySegment, exposure.SEGMENT)]
     ),
@@ -235,21 +235,33 @@ def _segments(documents: dict[int, Document]) -> None:
 
 
 def _rescuers(documents: dict[int, Document]) -> None:
-    """Rescuers as the file lists them, when the public may see the person."""
-    rescuers = (
-        m.Rescuer.objects.filter(_public(m.Rescuer), recognition_id__in=documents)
+    """Rescuers as the file lists them, when the public may see the person.
+
+    Two index-driven reads (the batch's rescuers, then which of their people the
+    public may see) rather than one join: without fresh statistics SQLite drove
+    the join from every person of the access index and probed the batch's ids for
+    each, which made a rebuild grow with the square of the archive."""
+    rescuers = list(
+        m.Rescuer.objects.filter(recognition_id__in=documents)
         .order_by("recognition_id", "position", "pk")
         .values_list(
             "recognition_id",
+            "person_id",
             "name_as_listed",
             "person__name_prefix",
             "person__given_names",
             "person__family_name",
         )
     )
-    for recognition_id, listed, prefix, given, family in rescuers:
-        name = listed or display_name(prefix, given, family)
-        documents[recognition_id].add(NEUTRAL, "b", name)
+    shown = set(
+        m.Person.objects.filter(
+            _public(m.Person), pk__in={row[1] for row in rescuers if row[1]}
+        ).values_list("pk", flat=True)
+    )
+    for recognition_id, person_id, listed, prefix, given, family in rescuers:
+        if person_id in shown:
+            name = listed or display_name(prefix, given, family)
+            documents[recognition_id].add(NEUTRAL, "b", name)
 
 
 def _sections(documents: dict[int, Document]) -> None:
