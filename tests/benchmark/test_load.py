@@ -83,3 +83,21 @@ def test_a_short_run_of_mixed_traffic_has_no_error_and_no_5xx(tmp_path):
     assert total["requests"] > DURATION  # at least one a second got through
     assert [row for row in figures["rows"] if row["failures"]] == []
     assert not [row for row in figures["rows"] if "shed 5" in row["name"]]
+
+
+def test_a_request_group_without_answers_reads_as_zero_not_a_crash(tmp_path):
+    """locust writes "N/A" for the percentiles of a group that got no answer yet
+    (a short run); the report reads it as 0 instead of failing after the run."""
+    from archive.management.commands.load_test import Command
+
+    stats = tmp_path / "stats_stats.csv"
+    stats.write_text(
+        "Type,Name,Request Count,Failure Count,50%,95%,99%,Requests/s\n"
+        "GET,api: search,0,0,N/A,N/A,N/A,0\n"
+        "GET,api: detail,4,0,12,30,31,0.8\n"
+    )
+    rows = Command.read_stats(stats)
+    assert [(row["name"], row["p95"]) for row in rows] == [
+        ("api: search", 0.0),
+        ("api: detail", 30.0),
+    ]

@@ -47,6 +47,14 @@ P95_TARGETS_MS = {
 MEMORY_GROWTH_TARGET = 10.0
 
 
+def _number(cell: str) -> float:
+    """A figure from locust's CSV: a group with no answers yet has "N/A"."""
+    try:
+        return float(cell)
+    except ValueError:
+        return 0.0
+
+
 def worker_memory(master_pid: int) -> dict[int, int]:
     """Resident memory (bytes) of each gunicorn worker, by pid."""
     import psutil
@@ -181,10 +189,10 @@ class Command(BaseCommand):
                         "name": row["Name"],
                         "requests": int(row["Request Count"]),
                         "failures": int(row["Failure Count"]),
-                        "p50": float(row["50%"] or 0),
-                        "p95": float(row["95%"] or 0),
-                        "p99": float(row["99%"] or 0),
-                        "rps": float(row["Requests/s"] or 0),
+                        "p50": _number(row["50%"]),
+                        "p95": _number(row["95%"]),
+                        "p99": _number(row["99%"]),
+                        "rps": _number(row["Requests/s"]),
                     }
                 )
         return rows
