@@ -299,3 +299,25 @@ def test_compiled_query_with_a_literal_percent_sign_runs():
     assert "LIKE '%%%%'" in compiled.sql  # a literal % in the statement
     rows = [tuple(row) for row in compiled.rows([0])]
     assert rows == list(build([0])) == [("50% of a town",)]
+
+
+def test_address_templates_kept_between_requests_follow_host_language_and_prefix():
+    """`ApiContext.addresses` keeps its templates between requests (context.py):
+    they must still differ by host, language and script prefix."""
+    from django.urls import set_script_prefix
+
+    from archive.api.context import ApiContext, Audience
+
+    def web_url(base: str, lang: str | None) -> str:
+        return ApiContext(Audience(), lang=lang, base=base).web_url("person", "a-b")
+
+    assert web_url("https://one.example", None) == "https://one.example/en/people/a-b/"
+    assert web_url("https://two.example", "fr").startswith("https://two.example/fr/")
+    set_script_prefix("/archive/")
+    try:
+        assert web_url("https://one.example", None).startswith(
+            "https://one.example/archive/en/"
+        )
+    finally:
+        set_script_prefix("/")
+    assert web_url("https://one.example", None) == "https://one.example/en/people/a-b/"
