@@ -44,6 +44,11 @@ class TranslationStatus(models.TextChoices):
     MISSING = "missing", _("missing")
 
 
+_MISSING = TranslationStatus.MISSING.value
+_ORIGINAL = TranslationStatus.ORIGINAL.value
+_TRANSLATED = TranslationStatus.TRANSLATED.value
+
+
 #: Fields that hold a person's name, a quotation or a source's title: never
 #: translated (a test checks that none of them is a translated field).
 NEVER_TRANSLATED: dict[type[models.Model], tuple[str, ...]] = {
@@ -100,17 +105,20 @@ def statuses(
     """Each language's status for one field, from its stored provenance and its
     texts (`{"en": ..., "fr": ...}`). The answer's shape is the API's."""
     entry = (provenance or {}).get(field) or {}
-    original = entry.get("original") or default_language()
+    codes = language_codes()
+    original = entry.get("original") or codes[0]
     answer: dict[str, dict[str, Any]] = {}
-    for code in language_codes():
+    # Every API answer says this for each of its translated fields: the status
+    # values are read once (an enum member's `.value` is a property).
+    for code in codes:
         if not is_filled(texts.get(code)):
-            answer[code] = {"status": TranslationStatus.MISSING.value}
+            answer[code] = {"status": _MISSING}
         elif code == original:
-            answer[code] = {"status": TranslationStatus.ORIGINAL.value}
+            answer[code] = {"status": _ORIGINAL}
         else:
             noted = entry.get(code) or {}
             answer[code] = {
-                "status": noted.get("status") or TranslationStatus.TRANSLATED.value,
+                "status": noted.get("status") or _TRANSLATED,
                 "from": original,
                 "by": noted.get("by"),
                 "on": noted.get("on"),

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 
 from archive import kinds
@@ -87,6 +87,24 @@ def _visible_q(model: type[Publishable], prefix: str, audience: str, day: Any) -
     )
     q = model._default_manager.all().visible_q(client)
     return prefixed(q, prefix) if prefix else q
+
+
+@lru_cache(maxsize=1024)
+def _address_templates(
+    kind: str, lang: str, base: str, script_prefix: str, urlconf: Any
+) -> tuple[str, str, str]:
+    """`ApiContext.addresses`, kept between requests: `reverse()` cost a tenth of
+    a recognition's answer. Its key is everything the addresses depend on besides
+    the URL patterns themselves (the script prefix and the URL configuration
+    `reverse()` reads, the language and the host); `script_prefix` and `urlconf`
+    are only part of the key, `reverse()` reads them itself."""
+    placeholder = "slug-placeholder-0"
+    with translation.override(lang):
+        path = reverse(f"archive:{KINDS[kind][0]}-detail", kwargs={"slug": placeholder})
+    if not path.startswith(("http://", "https://")):
+        path = f"{base}{path}"
+    before, _sep, after = path.partition(placeholder)
+    return before, after, f"{base}/api/v1/{KINDS[kind][1]}/"
 
 
 def prefixed(q: Q, prefix: str) -> Q:
@@ -177,18 +195,16 @@ class ApiContext:
         request: a page of 50 records holds hundreds of references."""
         found = self._web_templates.get(kind)
         if found is None:
-            model_name = KINDS[kind][0]
-            placeholder = "slug-placeholder-0"
             # The page in the answer's language (English for language maps), never
             # the one the request's Accept-Language happens to activate: answers
             # are cached and shared between requesters.
-            with translation.override(self.url_lang or self.lang or DEFAULT_LANGUAGE):
-                path = reverse(
-                    f"archive:{model_name}-detail", kwargs={"slug": placeholder}
-                )
-            before, _sep, after = self.absolute(path).partition(placeholder)
-            found = (before, after, f"{self.base}/api/v1/{KINDS[kind][1]}/")
-            self._web_templates[kind] = found
+            found = self._web_templates[kind] = _address_templates(
+                kind,
+                self.url_lang or self.lang or DEFAULT_LANGUAGE,
+                self.base,
+                get_script_prefix(),
+                get_urlconf(settings.ROOT_URLCONF),
+            )
         return found
 
     def web_url(self, kind: str, slug: str) -> str:

@@ -266,3 +266,58 @@ def test_on_postgresql_a_compiled_query_is_prepared_once_and_still_counted(
 
     orm = {tuple(sorted(row.items())) for row in batch(ids)}
     assert as_set(first) == as_set(second) == orm
+
+
+def test_native_statement_numbers_placeholders_once_and_keeps_percent_signs():
+    """PostgreSQL's statement cursor takes `$1` placeholders, converted once at
+    compilation by psycopg's own conversion (prepared.py reaches into it: this
+    fails if psycopg changes it); a literal % (`%%` in Django's SQL) stays one %."""
+    sql = "SELECT %s, 'a%%b' WHERE x = %s OR y LIKE '%%%%'"
+    if connection.vendor == "postgresql":
+        expected = "SELECT $1, 'a%b' WHERE x = $2 OR y LIKE '%%'"
+    else:
+        expected = sql
+    assert prepared.native_statement(sql, connection) == expected
+
+
+def test_compiled_query_with_a_literal_percent_sign_runs():
+    """A compiled statement holding a literal % and parameters gives the ORM's rows
+    on either database."""
+    f.make_recognition(status=m.Status.PUBLISHED, title_en="50% of a town")
+    f.make_recognition(status=m.Status.PUBLISHED, title_en="A town")
+
+    def build(values):
+        return (
+            m.Recognition.objects.filter(title_en__contains="%", pk__gt=values[0])
+            .extra(where=["title_en LIKE '%%%%'"])
+            .values_list("title_en")
+        )
+
+    compiled = prepared.compile_query(
+        build, lambda variant: [prepared.sentinel(None, 0, variant)]
+    )
+    assert "LIKE '%%%%'" in compiled.sql  # a literal % in the statement
+    rows = [tuple(row) for row in compiled.rows([0])]
+    assert rows == list(build([0])) == [("50% of a town",)]
+
+
+def test_address_templates_kept_between_requests_follow_host_language_and_prefix():
+    """`ApiContext.addresses` keeps its templates between requests (context.py):
+    they must still differ by host, language and script prefix."""
+    from django.urls import set_script_prefix
+
+    from archive.api.context import ApiContext, Audience
+
+    def web_url(base: str, lang: str | None) -> str:
+        return ApiContext(Audience(), lang=lang, base=base).web_url("person", "a-b")
+
+    assert web_url("https://one.example", None) == "https://one.example/en/people/a-b/"
+    assert web_url("https://two.example", "fr").startswith("https://two.example/fr/")
+    set_script_prefix("/archive/")
+    try:
+        assert web_url("https://one.example", None).startswith(
+            "https://one.example/archive/en/"
+        )
+    finally:
+        set_script_prefix("/")
+    assert web_url("https://one.example", None) == "https://one.example/en/people/a-b/"

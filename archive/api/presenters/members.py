@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from django.db.models import F, JSONField, Model, OuterRef, Q, Subquery
+from django.db.models import F, Model, OuterRef, Q, Subquery
 from rest_framework import serializers as s
 
 from archive import kinds
@@ -17,8 +17,8 @@ from archive.api.fields import ConstField, TranslatedField
 from archive.api.prepared import PreparedQuery
 from archive.api.presenters.inline import (
     MAX_COLUMNS,
-    JsonAgg,
     JsonArray,
+    JsonRows,
     carried,
     field_at,
 )
@@ -343,7 +343,7 @@ class Many(Member):
 
     def inline(self, ctx: ApiContext, detail: bool) -> Subquery:
         """A subquery of the owner's row: its related rows as a JSON array of
-        arrays, values in the order of `inline_names`, null when there are none."""
+        arrays, values in the order of `inline_names`, `[]` when there are none."""
         annotations = self.shape.annotations(ctx, self.prefix)
         values = [
             *(F(column) for column in self.row_columns()),
@@ -357,12 +357,11 @@ class Many(Member):
         )
         rows = (
             self.related.correlated(ctx)
-            .order_by()
-            .values(self.related.owner)
-            .annotate(rows=JsonAgg(JsonArray(*values), order_by=self.order()))
-            .values("rows")
+            .annotate(json_row=JsonArray(*values))
+            .order_by(*self.order())
+            .values("json_row")
         )
-        return Subquery(rows, output_field=JSONField())
+        return JsonRows(rows)
 
     def unpack(self, owners: list[Row], batch: Batch, detail: bool) -> None:
         """Turn the JSON each owner row carries (under `json_key`) back into the
@@ -372,10 +371,10 @@ class Many(Member):
         every: list[Row] = []
         for owner in owners:
             data = owner.pop(self.json_key)
-            if data is None:
-                continue
             if isinstance(data, str):
                 data = orjson.loads(data)
+            if not data:
+                continue
             related = [dict(zip(names, values, strict=True)) for values in data]
             grouped[owner["id"]] = related
             every.extend(related)

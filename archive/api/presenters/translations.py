@@ -6,6 +6,7 @@ for the answer and the OpenAPI schema. The statuses come from
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -80,13 +81,26 @@ class Translations(Member):
         return TranslationsField()
 
 
+@lru_cache(maxsize=256)
+def _columns(
+    fields: tuple[str, ...], prefix: str
+) -> tuple[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]]:
+    """The provenance column, and per field its (language, column) pairs: made
+    once, not for every record of every page."""
+    return f"{prefix}translation_provenance", tuple(
+        (field, tuple((code, f"{prefix}{field}_{code}") for code in LANGUAGES))
+        for field in fields
+    )
+
+
 def present_translations(
     row: Row, fields: tuple[str, ...], prefix: str
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    notes = row[f"{prefix}translation_provenance"] or {}
+    notes_column, columns = _columns(fields, prefix)
+    notes = row[notes_column] or {}
     answer = {}
-    for field in fields:
-        texts = {code: row[f"{prefix}{field}_{code}"] for code in LANGUAGES}
+    for field, pairs in columns:
+        texts = {code: row[column] for code, column in pairs}
         if any(provenance.is_filled(text) for text in texts.values()):
             answer[field] = provenance.statuses(notes, field, texts)
     return answer
