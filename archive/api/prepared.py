@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import DateField, QuerySet, UUIDField
@@ -291,19 +291,27 @@ class PreparedQuery:
         return [dict(zip(names, row, strict=True)) for row in compiled.rows(padded)]
 
 
-def lookup_pk(queryset: QuerySet, field: str, value: Any, shape_key: tuple) -> Any:
-    """The primary key of the row of `queryset` whose `field` equals `value` (a
-    unique column), or None; compiled once per `shape_key` (what shapes the
-    queryset's SQL besides `value`), like the batch queries."""
-    model_field = queryset.model._meta.get_field(field)
-    using = queryset.db
+def lookup_pk(
+    model: type[models.Model],
+    visible: Callable[[], QuerySet],
+    field: str,
+    value: Any,
+    shape_key: tuple,
+) -> Any:
+    """The primary key of the row of `visible()` (a queryset of `model`) whose
+    `field` equals `value` (a unique column), or None; compiled once per
+    `shape_key` (what shapes the queryset's SQL besides `value`), like the batch
+    queries. `visible` is only called to compile: filtering a queryset by
+    visibility costs more than running the compiled lookup."""
+    model_field = model._meta.get_field(field)
+    using = router.db_for_read(model)
     connection = connections[using]
 
     def build(values: list[Any]) -> QuerySet:
-        return queryset.filter(**{field: values[0]}).order_by().values_list("pk")[:1]
+        return visible().filter(**{field: values[0]}).order_by().values_list("pk")[:1]
 
     compiled = cached(
-        ("lookup", using, queryset.model._meta.label, field, *shape_key),
+        ("lookup", using, model._meta.label, field, *shape_key),
         lambda: compile_query(
             build,
             lambda variant: [sentinel(model_field, 0, variant)],

@@ -209,7 +209,8 @@ class RecordViewSet(ApiMixin, GenericViewSet):
         # Compiled once per audience and day: planning this lookup on PostgreSQL
         # cost more than running it (docs/performance.md).
         pk = prepared.lookup_pk(
-            self.visible_queryset(ctx),
+            self.model,
+            lambda: self.visible_queryset(ctx),
             "uuid",
             value,
             (ctx.audience.key, ctx.today),
