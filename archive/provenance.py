@@ -94,23 +94,32 @@ def original_language(provenance: Mapping[str, Any] | None, field: str) -> str:
     return entry.get("original") or default_language()
 
 
+#: The statuses as plain strings: `statuses()` runs for every translated field of
+#: every record on a page, and reading an enum member's value costs more than
+#: the rest of its work.
+_MISSING = TranslationStatus.MISSING.value
+_ORIGINAL = TranslationStatus.ORIGINAL.value
+_TRANSLATED = TranslationStatus.TRANSLATED.value
+
+
 def statuses(
     provenance: Mapping[str, Any] | None, field: str, texts: Mapping[str, Any]
 ) -> dict[str, dict[str, Any]]:
     """Each language's status for one field, from its stored provenance and its
     texts (`{"en": ..., "fr": ...}`). The answer's shape is the API's."""
     entry = (provenance or {}).get(field) or {}
-    original = entry.get("original") or default_language()
+    codes = language_codes()
+    original = entry.get("original") or codes[0]
     answer: dict[str, dict[str, Any]] = {}
-    for code in language_codes():
+    for code in codes:
         if not is_filled(texts.get(code)):
-            answer[code] = {"status": TranslationStatus.MISSING.value}
+            answer[code] = {"status": _MISSING}
         elif code == original:
-            answer[code] = {"status": TranslationStatus.ORIGINAL.value}
+            answer[code] = {"status": _ORIGINAL}
         else:
             noted = entry.get(code) or {}
             answer[code] = {
-                "status": noted.get("status") or TranslationStatus.TRANSLATED.value,
+                "status": noted.get("status") or _TRANSLATED,
                 "from": original,
                 "by": noted.get("by"),
                 "on": noted.get("on"),

@@ -60,13 +60,6 @@ def has_text(value: Any) -> bool:
     return bool(pick(value)[0])
 
 
-@register.filter
-def untranslated(value: str | None) -> dict[str, str]:
-    """A content field kept in the archive's default language only (a rescuer's
-    relation in the file), as a language map, so `tr` marks it on other pages."""
-    return {language_codes()[0]: value or ""}
-
-
 @register.simple_tag
 def tr(value: Any, block: bool = False) -> SafeString:
     """Translated content for the page; when it falls back to another language it
