@@ -151,7 +151,7 @@ def translated_text(
     return format_html(
         '<div class="translated-text" lang="{}">{}</div>{}',
         code,
-        linebreaks(text, autoescape=True),
+        mark_safe(linebreaks(text, autoescape=True)),  # escaped by linebreaks
         _note_html(note),
     )
 

@@ -62,3 +62,16 @@ def test_a_reference_links_its_record_and_marks_a_title_in_another_language():
     )
     assert html.endswith("(EN)</span></a>")
     assert empty == ""
+
+
+def test_a_long_text_is_escaped_once_and_shown_as_paragraphs():
+    """Text from the archive is escaped exactly once, its blank lines paragraphs."""
+    template = Template("{% load translations %}{% translated_text record 'story' %}")
+    record = {"story": {"en": "L'AJB <b>\n\nSecond", "fr": None}}
+    with translation.override("en"):
+        html = template.render(Context({"record": record}))
+    assert html.startswith('<div class="translated-text" lang="en"><p>L&#x27;AJB')
+    assert "&lt;b&gt;</p>" in html
+    assert "<p>Second</p>" in html
+    assert "&amp;" not in html
+    assert "&lt;p&gt;" not in html
