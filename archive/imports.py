@@ -530,7 +530,7 @@ class RescuerResource(PartResource):
             "recognition",
             "person",
             "name_as_listed",
-            "relation",
+            *_translated("relation"),
             "posthumous",
             "position",
         )

@@ -44,11 +44,6 @@ class TranslationStatus(models.TextChoices):
     MISSING = "missing", _("missing")
 
 
-_MISSING = TranslationStatus.MISSING.value
-_ORIGINAL = TranslationStatus.ORIGINAL.value
-_TRANSLATED = TranslationStatus.TRANSLATED.value
-
-
 #: Fields that hold a person's name, a quotation or a source's title: never
 #: translated (a test checks that none of them is a translated field).
 NEVER_TRANSLATED: dict[type[models.Model], tuple[str, ...]] = {
@@ -99,6 +94,14 @@ def original_language(provenance: Mapping[str, Any] | None, field: str) -> str:
     return entry.get("original") or default_language()
 
 
+#: The statuses as plain strings: `statuses()` runs for every translated field of
+#: every record on a page, and reading an enum member's value costs more than
+#: the rest of its work.
+_MISSING = TranslationStatus.MISSING.value
+_ORIGINAL = TranslationStatus.ORIGINAL.value
+_TRANSLATED = TranslationStatus.TRANSLATED.value
+
+
 def statuses(
     provenance: Mapping[str, Any] | None, field: str, texts: Mapping[str, Any]
 ) -> dict[str, dict[str, Any]]:
@@ -108,8 +111,6 @@ def statuses(
     codes = language_codes()
     original = entry.get("original") or codes[0]
     answer: dict[str, dict[str, Any]] = {}
-    # Every API answer says this for each of its translated fields: the status
-    # values are read once (an enum member's `.value` is a property).
     for code in codes:
         if not is_filled(texts.get(code)):
             answer[code] = {"status": _MISSING}

@@ -33,6 +33,7 @@ TRANSLATED_FIELDS = {
     m.Exhibition: ("title", "subtitle", "summary", *WARNING),
     m.ExhibitionSection: ("title", "body"),
     m.ExhibitionItem: ("caption",),
+    m.Rescuer: ("relation",),
     m.Term: ("label", "definition"),
 }
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationTabularInline
 
 from archive import imports
 from archive.admin.base import CitationInline, PublishableAdmin
@@ -7,7 +8,9 @@ from archive.admin.imports import ImportExportAdminMixin
 from archive.models import Recognition, RescuedPerson, Rescuer
 
 
-class RescuerInline(admin.TabularInline):
+class RescuerInline(TranslationTabularInline):
+    """Rescuers in order; the relation in the file in each language."""
+
     model = Rescuer
     extra = 0
     autocomplete_fields = ("person", "listed_in")

@@ -356,6 +356,35 @@ def lookup_pk(
     return rows[0][0] if rows else None
 
 
+def first_column(
+    name: str,
+    build: Callable[[Any], QuerySet],
+    value: Any,
+    shape_key: tuple,
+    *,
+    field: models.Field | None = None,
+    using: str = "default",
+) -> list[Any]:
+    """The first column of the rows of `build(value)`, a values_list() queryset
+    whose SQL may hold `value` (of `field`; None: an integer key) any number of
+    times, compiled once per `name` and `shape_key` like the batch queries.
+
+    For the queries a public page runs around its record ("the testimonies
+    that name this person"): their visibility conditions and subqueries cost
+    more to build than to run."""
+    compiled = cached(
+        ("column", name, using, *shape_key),
+        lambda: compile_query(
+            lambda values: build(values[0]),
+            lambda variant: [sentinel(field, 0, variant)],
+            using=using,
+        ),
+    )
+    if compiled is None or not compiled.slots:
+        return [row[0] for row in build(value)]
+    return [row[0] for row in compiled.rows([value])]
+
+
 def group_by(rows: Sequence[dict[str, Any]], key: str) -> dict[Any, list[dict]]:
     grouped: dict[Any, list[dict]] = {}
     for row in rows:

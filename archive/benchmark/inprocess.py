@@ -1,6 +1,8 @@
 """Where a worker's time goes, in process: `manage.py bench_profile`.
 
-Answers the same cold API requests (response cache bypassed) through Django's test
+Answers the same cold API requests (response cache bypassed), or with `--site` the
+public pages `bench_pages` measures (a recognition, a person, an exhibition of 30
+items, the home page uncached; each in the four languages), through Django's test
 client in this process, against a database `bench_api --keep` seeded, and splits
 each answer's time into the database's (time spent in cursor `execute`, which
 with psycopg includes the round trip and fetching the rows) and the rest (Python:
@@ -76,6 +78,39 @@ def detail_urls(client: Client, count: int) -> list[str]:
     return [r["api_url"].split("127.0.0.1", 1)[1] for r in data["results"]][:count]
 
 
+def _path(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def site_urls(client: Client, count: int) -> dict[str, list[str]]:
+    """Public pages, each record in one of the four languages in turn: the
+    same kinds of page as `bench_pages` measures cold."""
+    from archive.kinds import language_codes
+
+    codes = language_codes()
+
+    def spread(route: str) -> list[str]:
+        data = client.get(f"/api/v1/{route}/?page_size={min(count, 100)}").json()
+        paths = [_path(r["web_url"]) for r in data["results"]][:count]
+        return [
+            f"/{codes[i % len(codes)]}/" + path.split("/", 2)[2]
+            for i, path in enumerate(paths)
+        ]
+
+    exhibitions = []
+    for record in client.get("/api/v1/exhibitions/?page_size=100").json()["results"]:
+        detail = client.get(record["api_url"].split("127.0.0.1", 1)[1]).json()
+        if sum(len(s["items"]) for s in detail["sections"]) == 30:
+            path = _path(detail["web_url"])
+            exhibitions += [f"/{code}/" + path.split("/", 2)[2] for code in codes]
+    return {
+        "recognition page": spread("recognitions"),
+        "person page": spread("people"),
+        "exhibition page (30 items)": exhibitions[:count],
+        "home page, uncached": [f"/{code}/" for code in codes],
+    }
+
+
 def measure(
     client: Client, urls: list[str], rounds: int, profiler: cProfile.Profile | None
 ) -> Timings:
@@ -120,16 +155,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--details", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0)
+    parser.add_argument("--site", action="store_true")
     args = parser.parse_args(argv)
     django.setup()
     client = Client(HTTP_HOST="127.0.0.1")
-    lists = list_urls(client, args.pages)
-    details = detail_urls(client, args.details)
+    if args.site:
+        scenarios = site_urls(client, args.details)
+    else:
+        scenarios = {
+            "list of 50": list_urls(client, args.pages),
+            "one recognition": detail_urls(client, args.details),
+        }
     # Warm up: compile and prepare every query shape, fill the count cache.
-    measure(client, lists + details, 1, None)
+    measure(client, [url for urls in scenarios.values() for url in urls], 1, None)
     results = {}
     profiles = {}
-    for name, urls in (("list of 50", lists), ("one recognition", details)):
+    for name, urls in scenarios.items():
         profiler = cProfile.Profile() if args.profile else None
         results[name] = measure(client, urls, args.rounds, profiler).row()
         if profiler is not None:

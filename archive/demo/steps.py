@@ -169,7 +169,9 @@ class ChildSteps:
                         if listed_in
                         else None
                     ),
-                    "relation": row.get("relation", ""),
+                    **self.field_values(
+                        m.Rescuer, "relation", row.get("relation", ""), where
+                    ),
                     "posthumous": bool(row.get("posthumous", False)),
                     "position": position,
                 }
@@ -185,7 +187,10 @@ class ChildSteps:
                 "person_id": r.person_id,
                 "name_as_listed": r.name_as_listed,
                 "listed_in_id": r.listed_in_id,
-                "relation": r.relation,
+                **{
+                    f"relation_{code}": getattr(r, f"relation_{code}")
+                    for code in self.languages
+                },
                 "posthumous": r.posthumous,
                 "position": r.position,
             },

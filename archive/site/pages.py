@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 
 from archive import kinds, visits
+from archive.api import prepared
 from archive.api.context import ApiContext, Audience
 from archive.api.presenters import PRESENTERS
 from archive.site import jsonld, labels
@@ -46,12 +47,16 @@ def record_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """The public page of one record of `kind`."""
     entry = kinds.BY_NAME[kind]
     manager = entry.model._default_manager
-    pk = manager.public().filter(slug=slug).values_list("pk", flat=True).first()
+    ctx = site_context(request)
+    # Compiled once per day, as the API's lookup by id: building the visibility
+    # filter cost more than running the query.
+    pk = prepared.lookup_pk(
+        entry.model, manager.public, "slug", slug, (ctx.audience.key, ctx.today)
+    )
     if pk is None:
         if manager.gone().filter(slug=slug).exists():
             return gone(request, entry)
         raise Http404
-    ctx = site_context(request)
     record = PRESENTERS[kind].load(ctx, [pk], detail=True).get(pk)
     if record is None:
         raise Http404

@@ -12,26 +12,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 
 from archive import models as m
+from archive.api import prepared
 from archive.api.context import ApiContext
 from archive.api.presenters import PRESENTERS, load_refs
 from archive.site import cite, maps
 
 Extra = Callable[[ApiContext, int, dict[str, Any]], dict[str, Any]]
+#: A condition on a kind's records, given the page's record id.
+Condition = Callable[[int], Q]
 
 
-def refs(ctx: ApiContext, kind: str, condition: Q) -> list[dict[str, Any]]:
-    """Visible records of `kind` matching `condition`, as references, by title."""
+def refs(
+    ctx: ApiContext, name: str, kind: str, condition: Condition, pk: int
+) -> list[dict[str, Any]]:
+    """Visible records of `kind` matching `condition(pk)`, as references, by
+    title. The ids' query is compiled once per day under `name`
+    (`prepared.first_column`): building its subqueries and visibility
+    conditions cost more than running it."""
     model = PRESENTERS[kind].model
-    ids = list(
-        model._default_manager.filter(condition)
-        .filter(ctx.audience.visible_q(model))
-        .order_by()
-        .values_list("pk", flat=True)
+
+    def build(value: int) -> QuerySet:
+        return (
+            model._default_manager.filter(condition(value))
+            .filter(ctx.audience.visible_q(model))
+            .order_by()
+            .values_list("pk")
+        )
+
+    ids = prepared.first_column(
+        f"related:{name}:{kind}", build, pk, (ctx.audience.key, ctx.today)
     )
     found = load_refs(ctx, kind, ids)
     return sorted(found.values(), key=lambda ref: _sort_key(ref["title"]))
@@ -49,118 +63,92 @@ def _ids(model, field: str, **condition) -> Q:
     return Q(pk__in=model.objects.filter(**condition).values(field))
 
 
+def named_in(
+    ctx: ApiContext, name: str, conditions: dict[str, Condition], pk: int
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    return [
+        (kind, refs(ctx, name, kind, condition, pk))
+        for kind, condition in conditions.items()
+    ]
+
+
+#: Kind -> the records of that kind that name a person.
+NAMING_PERSON: dict[str, Condition] = {
+    "recognition": lambda pk: (
+        _ids(m.Rescuer, "recognition_id", person=pk)
+        | _ids(m.RescuedPerson, "recognition_id", person=pk)
+    ),
+    "testimony": lambda pk: (
+        Q(witness=pk)
+        | _ids(m.TestimonyParticipant, "testimony_id", person=pk)
+        | _ids(
+            m.TestimonySegment.people.through,
+            "testimonysegment__testimony_id",
+            person_id=pk,
+        )
+    ),
+    "event": lambda pk: _ids(m.EventParticipant, "event_id", person=pk),
+    "image": lambda pk: _ids(m.Image.depicted_people.through, "image_id", person_id=pk),
+}
+
+#: Kind -> the records of that kind that happened or were recorded at a place.
+AT_PLACE: dict[str, Condition] = {
+    "event": lambda pk: _ids(m.Event.places.through, "event_id", place_id=pk),
+    "recognition": lambda pk: _ids(
+        m.Recognition.places.through, "recognition_id", place_id=pk
+    ),
+    "testimony": lambda pk: (
+        Q(place=pk)
+        | _ids(
+            m.TestimonySegment.places.through,
+            "testimonysegment__testimony_id",
+            place_id=pk,
+        )
+    ),
+    "person": lambda pk: Q(birth_place=pk) | Q(death_place=pk),
+    "image": lambda pk: _ids(m.Image.depicted_places.through, "image_id", place_id=pk),
+    "place": lambda pk: Q(parent=pk),
+    "figure": lambda pk: Q(scope_place=pk),
+}
+
+#: Kind -> the records of that kind an organisation took part in.
+WITH_ORGANISATION: dict[str, Condition] = {
+    "event": lambda pk: _ids(m.EventParticipant, "event_id", organisation=pk),
+}
+
+
 def person(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
     """Every record that names the person."""
-    segment_people = m.TestimonySegment.people.through
-    return {
-        "named_in": [
-            (
-                "recognition",
-                refs(
-                    ctx,
-                    "recognition",
-                    _ids(m.Rescuer, "recognition_id", person=pk)
-                    | _ids(m.RescuedPerson, "recognition_id", person=pk),
-                ),
-            ),
-            (
-                "testimony",
-                refs(
-                    ctx,
-                    "testimony",
-                    Q(witness=pk)
-                    | _ids(m.TestimonyParticipant, "testimony_id", person=pk)
-                    | _ids(
-                        segment_people,
-                        "testimonysegment__testimony_id",
-                        person_id=pk,
-                    ),
-                ),
-            ),
-            (
-                "event",
-                refs(ctx, "event", _ids(m.EventParticipant, "event_id", person=pk)),
-            ),
-            (
-                "image",
-                refs(
-                    ctx,
-                    "image",
-                    _ids(m.Image.depicted_people.through, "image_id", person_id=pk),
-                ),
-            ),
-        ]
-    }
+    return {"named_in": named_in(ctx, "person", NAMING_PERSON, pk)}
 
 
 def place(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
     """Everything that happened or was recorded at the place, and its map."""
-    segment_places = m.TestimonySegment.places.through
     return {
-        "named_in": [
-            (
-                "event",
-                refs(
-                    ctx, "event", _ids(m.Event.places.through, "event_id", place_id=pk)
-                ),
-            ),
-            (
-                "recognition",
-                refs(
-                    ctx,
-                    "recognition",
-                    _ids(m.Recognition.places.through, "recognition_id", place_id=pk),
-                ),
-            ),
-            (
-                "testimony",
-                refs(
-                    ctx,
-                    "testimony",
-                    Q(place=pk)
-                    | _ids(
-                        segment_places, "testimonysegment__testimony_id", place_id=pk
-                    ),
-                ),
-            ),
-            ("person", refs(ctx, "person", Q(birth_place=pk) | Q(death_place=pk))),
-            (
-                "image",
-                refs(
-                    ctx,
-                    "image",
-                    _ids(m.Image.depicted_places.through, "image_id", place_id=pk),
-                ),
-            ),
-            ("place", refs(ctx, "place", Q(parent=pk))),
-            ("figure", refs(ctx, "figure", Q(scope_place=pk))),
-        ],
+        "named_in": named_in(ctx, "place", AT_PLACE, pk),
         "map": maps.place_map(record),
     }
 
 
 def organisation(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
-    return {
-        "named_in": [
-            (
-                "event",
-                refs(
-                    ctx, "event", _ids(m.EventParticipant, "event_id", organisation=pk)
-                ),
-            ),
-        ]
-    }
+    return {"named_in": named_in(ctx, "organisation", WITH_ORGANISATION, pk)}
 
 
 def figure(ctx: ApiContext, pk: int, record: dict) -> dict[str, Any]:
     """Every public figure of the same measure, side by side, each with its
     sources: where sources disagree, the page shows each value, never one."""
     model = m.Figure
-    ids = list(
-        model.objects.filter(measure=record["measure"])
-        .filter(ctx.audience.visible_q(model))
-        .order_by("date_earliest", "value", "pk")
-        .values_list("pk", flat=True)
+    ids = prepared.first_column(
+        "related:figure:measure",
+        lambda measure: (
+            model.objects.filter(measure=measure)
+            .filter(ctx.audience.visible_q(model))
+            .order_by("date_earliest", "value", "pk")
+            .values_list("pk")
+        ),
+        record["measure"],
+        (ctx.audience.key, ctx.today),
+        field=model._meta.get_field("measure"),
     )
     loaded = PRESENTERS["figure"].load(ctx, ids, detail=True)
     return {"values": [loaded[i] for i in ids if i in loaded]}

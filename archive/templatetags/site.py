@@ -9,7 +9,17 @@ import decimal
 from typing import Any
 
 from django import template
-from django.urls import reverse, translate_url
+from django.conf import settings
+from django.template.base import FilterExpression, Node, NodeList, TextNode, Variable
+from django.template.defaulttags import URLNode
+from django.templatetags.i18n import TranslateNode
+from django.urls import (
+    NoReverseMatch,
+    get_script_prefix,
+    get_urlconf,
+    reverse,
+    translate_url,
+)
 from django.utils import formats, translation
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
@@ -23,13 +33,14 @@ from archive.site.dates import date_in_words
 register = template.Library()
 
 
-def pick(value: Any) -> tuple[str, str | None]:
-    """(text, language) of a translated value for the page's language: the page's
-    own text, else the first other language that has one (English first). A plain
-    string (a name, a quotation) has no language of its own: (text, None)."""
+def pick(value: Any, page: str | None = None) -> tuple[str, str | None]:
+    """(text, language) of a translated value for the page's language (`page`,
+    the active one by default): the page's own text, else the first other
+    language that has one (English first). A plain string (a name, a quotation)
+    has no language of its own: (text, None)."""
     if not isinstance(value, dict):
         return ("" if value is None else str(value)), None
-    page = get_language() or language_codes()[0]
+    page = page or get_language() or language_codes()[0]
     if value.get(page):
         return value[page], page
     for code in language_codes():
@@ -49,21 +60,14 @@ def has_text(value: Any) -> bool:
     return bool(pick(value)[0])
 
 
-@register.filter
-def untranslated(value: str | None) -> dict[str, str]:
-    """A content field kept in the archive's default language only (a rescuer's
-    relation in the file), as a language map, so `tr` marks it on other pages."""
-    return {language_codes()[0]: value or ""}
-
-
 @register.simple_tag
 def tr(value: Any, block: bool = False) -> SafeString:
     """Translated content for the page; when it falls back to another language it
     carries that language's `lang` attribute and a visible note."""
-    content, lang = pick(value)
+    page = get_language()
+    content, lang = pick(value, page)
     if not content:
         return mark_safe("")
-    page = get_language()
     body = (
         linebreaks(content, autoescape=True) if block else conditional_escape(content)
     )
@@ -83,6 +87,18 @@ def tr(value: Any, block: bool = False) -> SafeString:
         mark_safe(body),
         note,
         lang.upper(),
+    )
+
+
+@register.simple_tag
+def ref(value: dict | None) -> SafeString:
+    """A link to a referenced record (a presenter's reference: `web_url`,
+    `title`), its title as `tr` shows it. A tag rather than an included
+    template: pages show dozens, and each include cost more than the link."""
+    if not value:
+        return mark_safe("")
+    return format_html(
+        '<a href="{}">{}</a>', value.get("web_url", ""), tr(value.get("title"))
     )
 
 
@@ -146,27 +162,45 @@ def rendition(renditions: list[dict] | None, name: str) -> dict | None:
 
 @register.simple_tag(takes_context=True)
 def language_links(context: template.Context) -> list[dict[str, Any]]:
-    """The same page in every language, for the switcher and hreflang links.
+    """The same page in every language, for the switcher and hreflang links
+    (`url` a path, `href` the absolute address).
+
+    The page's own route is reversed in each language from the request's resolver
+    match, as `translate_url` would, without resolving the path again (that walk
+    over every route cost more than the rest of the page's header).
 
     An error page links to the home page in each language instead: its body must
     not depend on the address asked for, so that an unpublished record's 404 is
     byte for byte the 404 of an address that never existed."""
     request = context["request"]
     error_page = "request_path" in context or context.get("error_page")
+    match = None if error_page else request.resolver_match
     query = "" if error_page else request.META.get("QUERY_STRING", "")
+    origin = f"{request.scheme}://{request.get_host()}"
+    current = get_language()
     links = []
     for code in language_codes():
-        if error_page:
-            with translation.override(code):
-                url = reverse("archive:home")
-        else:
-            url = translate_url(request.path, code)
+        with translation.override(code):
+            if match is None or not match.view_name:
+                url = (
+                    reverse("archive:home")
+                    if error_page
+                    else translate_url(request.path, code)
+                )
+            else:
+                try:
+                    url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                except NoReverseMatch:
+                    url = translate_url(request.path, code)
+        if query:
+            url = f"{url}?{query}"
         links.append(
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": f"{url}?{query}" if query else url,
-                "current": code == get_language(),
+                "url": url,
+                "href": origin + url,
+                "current": code == current,
             }
         )
     return links
@@ -221,3 +255,71 @@ def language_name(code: str | None) -> str:
 def kind_label(kind: str) -> str:
     """A record kind as the site names it ("Testimony")."""
     return labels.singular(kind)
+
+
+def _constant(expression: FilterExpression) -> bool:
+    """A quoted string or number with no filter: the same in every context."""
+    value = expression.var
+    literal = not isinstance(value, Variable) or value.lookups is None
+    return literal and not expression.filters
+
+
+def _language_only(node: Node) -> bool:
+    """Text, or a `translate` or `url` tag of constants (without `as`)."""
+    if isinstance(node, TextNode):
+        return True
+    if isinstance(node, TranslateNode):
+        return (
+            not node.asvar
+            and node.message_context is None
+            and _constant(node.filter_expression)
+        )
+    if isinstance(node, URLNode):
+        return (
+            not node.asvar
+            and _constant(node.view_name)
+            and all(_constant(arg) for arg in node.args)
+            and all(_constant(arg) for arg in node.kwargs.values())
+        )
+    return False
+
+
+class PerLanguageNode(Node):
+    """Renders its content once per language (and URL configuration) in the
+    process, then repeats it."""
+
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+        self.rendered: dict[tuple, str] = {}
+
+    def render(self, context: template.Context) -> str:
+        key = (
+            get_language(),
+            get_script_prefix(),
+            get_urlconf() or settings.ROOT_URLCONF,
+        )
+        found = self.rendered.get(key)
+        if found is None:
+            found = self.rendered[key] = self.nodelist.render(context)
+        return found
+
+
+@register.tag
+def per_language(parser: template.base.Parser, token: template.base.Token) -> Node:
+    """`{% per_language %}...{% endper_language %}`: a fragment that depends on the
+    page's language alone (the site's navigation and footer), rendered once per
+    language and process instead of on every page (its `translate` and `url` tags
+    were a third of a record page's template time).
+
+    Only text and `translate` or `url` tags of constants may be inside: anything
+    that reads the context would be frozen at its first rendering, so it is
+    refused when the template is parsed."""
+    nodelist = parser.parse(("endper_language",))
+    parser.delete_first_token()
+    for node in nodelist:
+        if not _language_only(node):
+            raise template.TemplateSyntaxError(
+                "per_language holds only text and translate or url tags of "
+                f"constants, not {node.token.contents if node.token else node!r}"
+            )
+    return PerLanguageNode(nodelist)

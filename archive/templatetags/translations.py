@@ -10,8 +10,10 @@ public pages present it (`{"story": {"en": ..., "fr": ...}, "translations": {...
 a nested part without provenance of its own (an exhibition's chapter, an item's
 caption) counts as translated from English by no one named.
 
-Both render their own template (`archive/includes/translated_text.html`,
-`archive/includes/translation_note.html`), so the public pages can restyle them.
+Both build their HTML here rather than through an included template: an
+exhibition page shows dozens of captions, and each include cost more than the
+caption (the classes `translated-text` and `translation-note` are the hooks for
+styling).
 An empty text is missing: `translated_text` then shows the original, marked with
 its language, and says the translation is missing; it never renders an empty
 paragraph. Statuses come from `archive.provenance.statuses`, as in the API.
@@ -24,6 +26,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -119,15 +123,39 @@ def _note(state: dict[str, Any]) -> str:
     return note
 
 
-@register.inclusion_tag("archive/includes/translated_text.html")
+def _note_html(note: str) -> str:
+    return (
+        format_html('<p class="translation-note" role="note">{}</p>', note)
+        if note
+        else ""
+    )
+
+
+@register.simple_tag
 def translated_text(
     record: Any, field: str, language: str | None = None, inline: bool = False
-):
+) -> SafeString:
     """The text with its note; `inline=True` for a caption inside a sentence or
     a figure caption (a span, the note in brackets)."""
-    return translation_context(record, field, language, inline)
+    shown = translation_context(record, field, language, inline)
+    text, code, note = shown["text"], shown["text_language"], shown["note"]
+    if not text:
+        return mark_safe("")
+    if inline:
+        html = format_html(
+            '<span class="translated-text" lang="{}">{}</span>', code, text
+        )
+        if note:
+            html += format_html(' <span class="translation-note">({})</span>', note)
+        return html
+    return format_html(
+        '<div class="translated-text" lang="{}">{}</div>{}',
+        code,
+        mark_safe(linebreaks(text, autoescape=True)),  # escaped by linebreaks
+        _note_html(note),
+    )
 
 
-@register.inclusion_tag("archive/includes/translation_note.html")
-def translation_note(record: Any, field: str, language: str | None = None):
-    return translation_context(record, field, language)
+@register.simple_tag
+def translation_note(record: Any, field: str, language: str | None = None) -> str:
+    return _note_html(translation_context(record, field, language)["note"])

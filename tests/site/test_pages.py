@@ -373,16 +373,41 @@ def test_search_page_query_count_does_not_grow_with_hits_or_filters(client):
     assert [_count(client, url) for url in urls] == few
 
 
-def test_a_rescuers_relation_kept_in_english_is_marked_as_english_on_a_french_page(
+def test_a_rescuers_relation_is_shown_in_the_pages_language_or_marked_as_english(
     client, archive
 ):
-    """The relation in the file is an English-only content field: on a French page
-    it carries lang="en" and the visible fallback mark; on an English page, neither."""
+    """The relation in the file is translated like other content: a French page
+    shows its French text; without one, the English text with lang="en" and the
+    visible fallback mark; an English page, the English text unmarked."""
     rescuer = archive.recognition.rescuers.first()
-    rescuer.relation = "neighbour of the family"
+    rescuer.relation_en = "neighbour of the family"
+    rescuer.relation_fr = ""
     rescuer.save()
     french = client.get(url_in(archive.recognition, "fr")).content.decode()
-    assert '<span lang="en">neighbour of the family</span>' in french
+    assert (
+        '<span lang="en">neighbour of the family</span> '
+        '<span class="fallback-mark"' in french
+    )
     english = client.get(url_in(archive.recognition, "en")).content.decode()
-    assert "neighbour of the family" in english
+    assert ", neighbour of the family" in english
     assert '<span lang="en">neighbour of the family</span>' not in english
+    rescuer.relation_fr = "voisine de la famille"
+    rescuer.save()
+    french = client.get(url_in(archive.recognition, "fr")).content.decode()
+    assert ", voisine de la famille" in french
+    assert "neighbour of the family" not in french
+
+
+def test_a_rescuers_relation_is_a_language_map_in_the_api(client, archive):
+    """The API gives the relation as a language map, or one string with ?lang=."""
+    rescuer = archive.recognition.rescuers.first()
+    rescuer.relation_en = "neighbour of the family"
+    rescuer.relation_fr = "voisine de la famille"
+    rescuer.save()
+    url = f"/api/v1/recognitions/{archive.recognition.uuid}/"
+    maps = [r["relation"] for r in client.get(url).json()["rescuers"]]
+    assert {"en": "neighbour of the family", "fr": "voisine de la famille"}.items() <= (
+        next(m for m in maps if m and m.get("fr")).items()
+    )
+    french = client.get(f"{url}?lang=fr").json()["rescuers"]
+    assert "voisine de la famille" in [r["relation"] for r in french]

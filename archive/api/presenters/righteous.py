@@ -33,7 +33,7 @@ Rescuer = Shape(
             help_text="The name exactly as the Yad Vashem file gives it.",
         ),
         FkRef("listed_in", "source"),
-        Text("relation"),
+        Translated("relation"),
         Value("posthumous", s.BooleanField(read_only=True)),
     ),
 )
