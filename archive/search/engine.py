@@ -139,7 +139,7 @@ def listing(request: SearchRequest, within: Q | None = None) -> Listing:
         extra, extra_params = where_sql(within)
         where, params = f"{where} AND {extra}", [*params, *extra_params]
     facets, _approximate = facets_for(
-        request, (f"FROM {DOCUMENTS} WHERE {where}", params), total=0
+        request, (f"FROM {DOCUMENTS} WHERE {where}", params), exact=True
     )
     return Listing(ids, facets)
 
@@ -177,7 +177,7 @@ def search(request: SearchRequest) -> SearchResult:
     hits = [hit(row, lang, words) for row in rows]
     facets, approximate = [], False
     if request.facets and total:
-        facets, approximate = facets_for(request, unranked, total)
+        facets, approximate = facets_for(request, unranked, total=total)
     return SearchResult(
         total, hits, facets, request.page, request.page_size, approximate
     )

@@ -91,13 +91,21 @@ def filter_condition(audience: Audience, filters: Mapping[str, str]) -> Q:
 
 
 def facets_for(
-    request: SearchRequest, body: tuple[str, list], total: int
+    request: SearchRequest,
+    body: tuple[str, list],
+    *,
+    total: int | None = None,
+    exact: bool = False,
 ) -> tuple[list[Facet], bool]:
     """Counts of every facet value among the matching visible documents (`body` is
-    their `FROM ... WHERE ...`), and whether they are estimates. `total` is the
-    number of matches; 0 (not counted, as for a browse list) counts exactly."""
+    their `FROM ... WHERE ...`), and whether they are estimates. Either `exact`
+    (every match counted, as a browse list's counts must be) or `total`, the
+    number of matches, which decides whether a sample is counted instead."""
+    if exact == (total is not None):
+        raise TypeError("facets_for() takes either exact=True or the total.")
     from_where, params = body
-    step = max(1, -(-total // FACET_EXACT))  # ceil: 1 up to FACET_EXACT matches
+    # ceil: 1 (every match) up to FACET_EXACT matches
+    step = 1 if exact else max(1, -(-total // FACET_EXACT))
     sample = f" AND archive_searchdocument.id %% {step} = 0" if step > 1 else ""
     sql = (
         "SELECT facet, value, COUNT(*) FROM archive_searchfacet WHERE document_id IN "

@@ -120,3 +120,29 @@ def test_facets_beyond_the_exact_limit_are_estimates_and_say_so(api, monkeypatch
     data = api.get("/api/v1/search/", {"q": "qxconvoy"}).json()
     assert data["facets_approximate"] is False
     assert data["facets"]["decade"][0]["count"] == 6
+
+
+def test_a_browse_lists_facets_are_exact_past_the_sampling_limit(monkeypatch):
+    """A list that counts no total asks for exact facets by name; a search's
+    facets are sampled by its total; a call naming neither (or both) is refused."""
+    from archive.api.context import Audience
+    from archive.search import engine, facets
+
+    monkeypatch.setattr("archive.search.facets.FACET_EXACT", 2)
+    for _ in range(6):
+        f.make_event(**PUBLISHED, title_en="Qxconvoy", date_edtf="1942")
+    request = engine.SearchRequest("", Audience(), "en", kinds=("event",))
+    (decade,) = next(
+        x for x in engine.listing(request).facets if x.name == "decade"
+    ).values
+    assert decade.count == 6
+    body = (f"FROM {engine.DOCUMENTS} WHERE {engine.DOCUMENTS}.public", [])
+    counted, approximate = facets.facets_for(request, body, exact=True)
+    assert not approximate
+    assert next(x for x in counted if x.name == "decade").values[0].count == 6
+    _sampled, approximate = facets.facets_for(request, body, total=6)
+    assert approximate
+    with pytest.raises(TypeError):
+        facets.facets_for(request, body)
+    with pytest.raises(TypeError):
+        facets.facets_for(request, body, total=6, exact=True)

@@ -194,3 +194,31 @@ def test_hidden_words_run_the_same_queries_as_absent_words(
             client.get("/api/v1/search/", {"q": hidden}).json()
             == client.get("/api/v1/search/", {"q": absent}).json()
         )
+
+
+def test_refreshing_visibility_asks_the_database_once_per_kind(api, keyed_api):
+    """The hourly refresh costs one query per kind whatever the archive's size
+    (the database finds the documents whose flags disagree with the rule, for
+    every audience and both ways), and re-indexes only those records."""
+    from archive import kinds
+
+    for n in range(3):
+        f.make_event(**PUBLISHED, title_en=f"Qxsteady raid {n}")
+    embargoed = f.make_event(**PUBLISHED, title_en="Qxembargoed raid")
+    closed = f.make_event(**PUBLISHED, title_en="Qxclosed raid")
+    m.Event.objects.filter(pk=closed.pk).update(access=m.Access.EXHIBITION)
+    m.Event.objects.filter(pk=embargoed.pk).update(embargo_until=TOMORROW)
+    with CaptureQueriesContext(connection) as queries:
+        assert search_index.stale_ids(m.Event, "event").count() == 2
+    assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert search_index.refresh_visibility() == {"event": 2}
+    # Then nothing is stale: one query per kind and no write.
+    with CaptureQueriesContext(connection) as queries:
+        assert search_index.refresh_visibility() == {}
+    assert len(queries) == len(kinds.KINDS)
+    caches["api"].clear()
+    assert found(api, "qxembargoed") == []
+    assert found(api, "qxclosed") == []
+    assert found(keyed_api, "qxclosed") == [ref(closed)]
+    assert len(found(api, "qxsteady")) == 3
