@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from archive import groups, workflow
+from archive.admin.base import name_date_and_time
 from archive.groups import CURATOR_GROUPS
 
 User = get_user_model()
@@ -65,6 +66,11 @@ class ArchiveUserAdmin(UserAdmin):
     list_filter = tuple(
         GroupFilter if name == "groups" else name for name in UserAdmin.list_filter
     )
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        name_date_and_time(db_field, formfield)
+        return formfield
 
     def _limited(self, request: HttpRequest) -> bool:
         return not request.user.is_superuser
