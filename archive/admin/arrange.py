@@ -205,9 +205,9 @@ def arrange_view(model_admin, request: HttpRequest, object_id: str) -> HttpRespo
                 request, moved_message(arrangement, kind, int(pk)), messages.SUCCESS
             )
             url = reverse("admin:archive_exhibition_arrange", args=[exhibition.pk])
-            response = HttpResponseRedirect(
-                f"{url}?moved={kind}-{pk}-{direction}#{kind}-{pk}"
-            )
+            # No #fragment: a page opened at a fragment ignores `autofocus`,
+            # which brings the focus back to the button pressed.
+            response = HttpResponseRedirect(f"{url}?moved={kind}-{pk}-{direction}")
             response.status_code = 303  # See Other: a GET of the page after a POST
             return response
     return render_page(model_admin, request, exhibition, status=status)
@@ -241,8 +241,7 @@ def render_page(model_admin, request, exhibition, *, status: int = 200):
     arrangement = services.Arrangement.of(exhibition)
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": _("Arrange sections and items"),
-        "subtitle": str(exhibition),
+        "title": _("Arrange “%(name)s”") % {"name": exhibition},
         "opts": model_admin.opts,
         "original": exhibition,
         "exhibition": exhibition,
