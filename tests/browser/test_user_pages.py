@@ -1,6 +1,7 @@
 """Admin > Users, a curator's account as a superuser and as an Archive manager sees
 it, in English and French at 1280 and 390 px: no serious or critical axe-core
-violation, no sideways scrolling of the page, every group named."""
+violation, no sideways scrolling of the page, no button label cut short, each of
+a manager's group choices on one line."""
 
 from __future__ import annotations
 
@@ -64,6 +65,18 @@ def test_a_curators_account_page_reads_well_for_who_manages_it(
             )
             if overflow > 0:
                 failures.append(f"{language} {width}: {overflow} px too wide")
+            cut = page.eval_on_selector_all(
+                ".selector-chooseall, .selector-clearall",
+                "bs => bs.filter(b => b.scrollHeight > b.clientHeight + 1"
+                " || b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)",
+            )
+            if cut:
+                failures.append(f"{language} {width}: labels cut: {cut}")
+            heights = page.eval_on_selector_all(
+                "div.radiolist label", "ls => ls.map(l => l.offsetHeight)"
+            )
+            if len(set(heights)) > 1:
+                failures.append(f"{language} {width}: a group's name wraps {heights}")
             failures += [
                 f"{language} {width}: {line}"
                 for line in serious_violations(page, axe_js)
