@@ -315,6 +315,8 @@ def order_view(model_admin, request: HttpRequest, object_id: str) -> JsonRespons
             acting_user=request.user,
         )
     except services.StaleArrangement as error:
+        # The script reloads the page, which then says why nothing was moved.
+        messages.error(request, str(error))
         return _problem(
             str(error), 409, stamp=services.Arrangement.of(exhibition).stamp()
         )

@@ -102,7 +102,7 @@ class ArchiveUserAdmin(UserAdmin):
             kwargs["queryset"] = Group.objects.filter(name__in=CURATOR_GROUPS)
             # One group: radio buttons, not the two-box selector that offers
             # "Choose all" and says to hold Ctrl to select several.
-            kwargs["widget"] = OneGroupSelect()
+            kwargs["widget"] = OneGroupSelect(attrs={"class": "radiolist"})
             kwargs["help_text"] = _("Give the curator exactly one group.")
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups" and field is not None:

@@ -545,6 +545,8 @@ def test_a_stale_json_order_is_a_409_with_the_current_stamp():
     assert answer.status_code == 409
     assert answer.json()["stamp"] == _stamp(exhibition) != old
     assert writes_so_far() == before
+    # The script reloads the page, which says why nothing was moved.
+    assert "Nothing was moved" in client.get(_page(exhibition)).content.decode()
 
 
 def test_the_json_order_answers_get_with_405():
