@@ -8,6 +8,7 @@ committed step through `archive.signals.status_changed`).
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -17,7 +18,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from archive import facts, provenance, signals, workflow
-from archive.models import Place, Publishable, Status, Term
+from archive.models import (
+    Exhibition,
+    ExhibitionItem,
+    ExhibitionSection,
+    Place,
+    Publishable,
+    Status,
+    Term,
+)
 from archive.search import index as search_index
 
 
@@ -455,3 +464,186 @@ def record_release_embargo(
         locked._change_reason = _("embargo ended on %(date)s") % {"date": ended}
         locked.save()
     return locked
+
+
+# --- Exhibition arrangement: the order of sections and items ------------------------
+
+
+class ArrangementError(WorkflowError):
+    """An arrangement that does not fit the exhibition (ids of another exhibition's
+    rows, a row twice or missing, a move past the ends): nothing is changed."""
+
+
+class StaleArrangement(ArrangementError):
+    """The exhibition was arranged (or a row added or removed) since the curator
+    read it: nothing is changed, the curator looks again."""
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """An exhibition's order: its section ids in order, each with its item ids in
+    order. `stamp()` names one arrangement, so a move made on an old page is
+    refused rather than applied to rows that have moved since."""
+
+    sections: tuple[tuple[int, tuple[int, ...]], ...]
+
+    @classmethod
+    def of(cls, exhibition: Exhibition) -> Arrangement:
+        """The stored order (two queries), as the public pages and the API read it."""
+        section_ids = list(
+            ExhibitionSection.objects.filter(exhibition=exhibition)
+            .order_by("position", "id")
+            .values_list("id", flat=True)
+        )
+        items: dict[int, list[int]] = {pk: [] for pk in section_ids}
+        for item_id, section_id in (
+            ExhibitionItem.objects.filter(section__exhibition=exhibition)
+            .order_by("position", "id")
+            .values_list("id", "section_id")
+        ):
+            items[section_id].append(item_id)
+        return cls(tuple((pk, tuple(items[pk])) for pk in section_ids))
+
+    def stamp(self) -> str:
+        return hashlib.sha256(repr(self.sections).encode()).hexdigest()[:16]
+
+    def section_ids(self) -> list[int]:
+        return [pk for pk, _items in self.sections]
+
+    def item_ids(self) -> list[int]:
+        return [pk for _section, items in self.sections for pk in items]
+
+    def holds_the_rows_of(self, other: Arrangement) -> bool:
+        """The same sections and items as `other`, each exactly once."""
+        mine, theirs = self.section_ids(), other.section_ids()
+        items, their_items = self.item_ids(), other.item_ids()
+        return (
+            len(set(mine)) == len(mine)
+            and sorted(mine) == sorted(theirs)
+            and len(set(items)) == len(items)
+            and sorted(items) == sorted(their_items)
+        )
+
+    def moved(self, *, kind: str, pk: int, up: bool) -> Arrangement:
+        """One step up or down. An item first in its section moves up to the end
+        of the section before; last in its section, down to the start of the next.
+        Raises ArrangementError for a row that is not here or cannot move so."""
+        step = -1 if up else 1
+        order = [(section, list(items)) for section, items in self.sections]
+        if kind == "section":
+            ids = self.section_ids()
+            if pk not in ids:
+                raise ArrangementError(_("That section is not in this exhibition."))
+            index = ids.index(pk)
+            other = index + step
+            if not 0 <= other < len(order):
+                raise ArrangementError(_("That section cannot move further."))
+            order[index], order[other] = order[other], order[index]
+        elif kind == "item":
+            where = next(
+                (i for i, (_s, items) in enumerate(order) if pk in items), None
+            )
+            if where is None:
+                raise ArrangementError(_("That item is not in this exhibition."))
+            items = order[where][1]
+            index = items.index(pk)
+            other = index + step
+            if 0 <= other < len(items):
+                items[index], items[other] = items[other], items[index]
+            else:
+                target = where + step
+                if not 0 <= target < len(order):
+                    raise ArrangementError(_("That item cannot move further."))
+                items.remove(pk)
+                if up:
+                    order[target][1].append(pk)
+                else:
+                    order[target][1].insert(0, pk)
+        else:
+            raise ArrangementError(_("Move a section or an item."))
+        return Arrangement(tuple((section, tuple(items)) for section, items in order))
+
+
+def exhibition_arrange(
+    *,
+    exhibition: Exhibition,
+    arrangement: Arrangement,
+    stamp: str,
+    acting_user: AbstractBaseUser,
+) -> int:
+    """Put an exhibition's sections and items in the given order (an item may
+    change section), in one transaction, or change nothing and raise.
+
+    An edit of the exhibition like any other (`archive.workflow`): refused with
+    WorkflowError to whoever may not change it, or the sections and items, as it is
+    now; on a published exhibition (a Publisher's edit) it shows at once, as a
+    section saved on its own page does. StaleArrangement when `stamp` is not the
+    stored order's, ArrangementError when the rows are not the exhibition's.
+
+    History: the exhibition gets a version ("Reordered by ..."), then each section
+    that moved or whose items moved, then each item that moved, so each record's
+    history lists what moved under its own version and a revert to an earlier
+    version puts the order back (`archive.admin.history`). Saving the exhibition
+    also moves its `updated_at`, so kiosks syncing through `changes/` fetch the new
+    order. Returns the number of sections and items moved (0: nothing saved).
+    """
+    with transaction.atomic(), search_index.batched():
+        locked = Exhibition.objects.select_for_update().get(pk=exhibition.pk)
+        if not workflow.may_change(acting_user, locked):
+            raise WorkflowError(
+                _("%(record)s: you may not edit it as it is now (%(status)s).")
+                % {
+                    "record": locked.record_label(),
+                    "status": locked.get_status_display().lower(),
+                }
+            )
+        current = Arrangement.of(locked)
+        if stamp != current.stamp():
+            raise StaleArrangement(
+                _(
+                    "Nothing was moved: the exhibition was arranged, or a section or "
+                    "item added or removed, since you opened this page. Here it is "
+                    "as it is now."
+                )
+            )
+        if not arrangement.holds_the_rows_of(current):
+            raise ArrangementError(
+                _(
+                    "Nothing was moved: the order must list every section and item "
+                    "of this exhibition once, and nothing else."
+                )
+            )
+        sections = {row.pk: row for row in locked.sections.all()}
+        items = {
+            row.pk: row
+            for row in ExhibitionItem.objects.filter(section__exhibition=locked)
+        }
+        moved_sections: dict[int, ExhibitionSection] = {}
+        moved_items: list[ExhibitionItem] = []
+        for place, (section_id, item_ids) in enumerate(arrangement.sections, 1):
+            section = sections[section_id]
+            if section.position != place:
+                section.position = place
+                moved_sections[section_id] = section
+            for item_place, item_id in enumerate(item_ids, 1):
+                item = items[item_id]
+                if item.position == item_place and item.section_id == section_id:
+                    continue
+                for touched in (item.section_id, section_id):
+                    moved_sections.setdefault(touched, sections[touched])
+                item.position, item.section_id = item_place, section_id
+                moved_items.append(item)
+        for row in (*moved_sections.values(), *moved_items):
+            if not workflow.may_change(acting_user, row):
+                raise WorkflowError(
+                    _("You may not change the %(rows)s of this exhibition.")
+                    % {"rows": row._meta.verbose_name_plural}
+                )
+        if not moved_sections and not moved_items:
+            return 0
+        reason = f"Reordered by {acting_user}"
+        for row in (locked, *moved_sections.values(), *moved_items):
+            row._change_reason = reason
+            row._history_user = acting_user
+            row.save()
+    return len(moved_sections) + len(moved_items)

@@ -13,10 +13,12 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.forms import SplitDateTimeWidget
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -37,6 +39,18 @@ STATUS_COLOURS = {
     Status.PUBLISHED: ("#0b5d1e", "#d9f2df"),
     Status.WITHDRAWN: ("#8a1020", "#fbe0e3"),
 }
+
+
+def name_date_and_time(db_field, formfield) -> None:
+    """A date-and-time field's two inputs (date, time) carry their own names: the
+    field's one label names neither for a screen reader (the publication time, an
+    account's last login)."""
+    if formfield is None or not isinstance(formfield.widget, SplitDateTimeWidget):
+        return
+    field = capfirst(db_field.verbose_name)
+    date_input, time_input = formfield.widget.widgets
+    date_input.attrs["aria-label"] = _("%(field)s: date") % {"field": field}
+    time_input.attrs["aria-label"] = _("%(field)s: time") % {"field": field}
 
 
 class ScheduleFormMixin:
@@ -260,13 +274,8 @@ class PublishableAdmin(
     date_hierarchy = None
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        """The publication time's two inputs (date, time) carry their own names:
-        the field's one label names neither for a screen reader."""
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "publish_at" and formfield is not None:
-            date_input, time_input = formfield.widget.widgets
-            date_input.attrs["aria-label"] = _("Publish at: date")
-            time_input.attrs["aria-label"] = _("Publish at: time")
+        name_date_and_time(db_field, formfield)
         return formfield
 
     readonly_fields = (

@@ -7,7 +7,7 @@ from modeltranslation.admin import (
 )
 
 from archive import workflow
-from archive.admin import picker
+from archive.admin import arrange, picker
 from archive.admin.base import PublishableAdmin, WorkflowAdmin
 from archive.admin.picker import PositionWidget
 from archive.models import Exhibition, ExhibitionItem, ExhibitionSection
@@ -29,16 +29,25 @@ class ExhibitionAdmin(PublishableAdmin):
     list_display = ("title", "opens_on", "closes_on")
     search_fields = ("title", "title_en", "summary")
     inlines = (ExhibitionSectionInline,)
+    change_form_template = "admin/archive/exhibition/change_form.html"
 
     def get_urls(self):
         """The record picker's search (a read path: the admin site's login and
-        staff check, then `picker.search_view`'s view permissions per kind)."""
+        staff check, then `picker.search_view`'s view permissions per kind), and
+        arranging sections and items (`archive.admin.arrange`)."""
         search = path(
             "records/",
             self.admin_site.admin_view(picker.search_view),
             name="archive_exhibition_records",
         )
-        return [search, *super().get_urls()]
+        return [search, *arrange.urls(self), *super().get_urls()]
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        obj = kwargs.get("obj")
+        context["may_arrange"] = bool(
+            obj is not None and obj.pk and arrange.may_arrange(self, request, obj)
+        )
+        return super().render_change_form(request, context, add, change, **kwargs)
 
 
 class ExhibitionItemInline(TranslationStackedInline):

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from archive import groups, workflow
+from archive.admin.base import name_date_and_time
 from archive.groups import CURATOR_GROUPS
 
 User = get_user_model()
@@ -66,6 +67,11 @@ class ArchiveUserAdmin(UserAdmin):
         GroupFilter if name == "groups" else name for name in UserAdmin.list_filter
     )
 
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        name_date_and_time(db_field, formfield)
+        return formfield
+
     def _limited(self, request: HttpRequest) -> bool:
         return not request.user.is_superuser
 
@@ -96,7 +102,7 @@ class ArchiveUserAdmin(UserAdmin):
             kwargs["queryset"] = Group.objects.filter(name__in=CURATOR_GROUPS)
             # One group: radio buttons, not the two-box selector that offers
             # "Choose all" and says to hold Ctrl to select several.
-            kwargs["widget"] = OneGroupSelect()
+            kwargs["widget"] = OneGroupSelect(attrs={"class": "radiolist"})
             kwargs["help_text"] = _("Give the curator exactly one group.")
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups" and field is not None:

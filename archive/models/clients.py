@@ -8,6 +8,7 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 KEY_PREFIX_LENGTH = 8
 
@@ -33,7 +34,9 @@ class ApiClient(models.Model):
         _("tier"), max_length=12, choices=Tier.choices, default=Tier.PUBLIC
     )
     is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Untick to revoke the key at once.")
+        pgettext_lazy("API key", "active"),
+        default=True,
+        help_text=_("Untick to revoke the key at once."),
     )
     key_prefix = models.CharField(
         _("key prefix"), max_length=KEY_PREFIX_LENGTH, unique=True, editable=False

@@ -163,3 +163,29 @@ def test_archive_manager_cannot_change_accounts_with_more_rights(
     account.refresh_from_db()
     assert not account.groups.filter(name="Publisher").exists()
     assert not account.check_password("another-long-pw-9")
+
+
+def test_an_accounts_date_and_time_inputs_are_named_for_screen_readers():
+    """A superuser's form: last login and date joined each have a date and a time
+    input, which the field's one label names neither of."""
+    root = User.objects.create_superuser("root", "r@example.org", "a-long-password-1")
+    client = Client()
+    client.force_login(root)
+    curator = f.make_user("Contributor")
+    page = client.get(reverse("admin:auth_user_change", args=[curator.pk]))
+    html = page.content.decode()
+    for label in ("Last login", "Date joined"):
+        assert f'aria-label="{label}: date"' in html
+        assert f'aria-label="{label}: time"' in html
+
+
+def test_a_french_account_page_says_active_in_the_masculine():
+    """« Actif » for an account (Django's word), « active » only for an API key."""
+    root = User.objects.create_superuser("root", "r@example.org", "a-long-password-1")
+    client = Client(headers={"accept-language": "fr"})
+    client.force_login(root)
+    curator = f.make_user("Contributor")
+    html = client.get(reverse("admin:auth_user_change", args=[curator.pk])).content
+    assert '<label class="vCheckboxLabel" for="id_is_active">Actif</label>' in (
+        html.decode()
+    )
