@@ -56,6 +56,17 @@ def text(value: Any) -> str:
 
 
 @register.filter
+def single_language(value: Any) -> Any:
+    """A note kept in one language only (a membership's role, a name variant's or
+    a citation's note) is taken to be in the archive's first language
+    (docs/translations.md), so `tr` marks it on other languages' pages as it marks
+    any fallback."""
+    if isinstance(value, str) and value.strip():
+        return {language_codes()[0]: value}
+    return value
+
+
+@register.filter
 def has_text(value: Any) -> bool:
     return bool(pick(value)[0])
 

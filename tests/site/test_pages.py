@@ -411,3 +411,30 @@ def test_a_rescuers_relation_is_a_language_map_in_the_api(client, archive):
     )
     french = client.get(f"{url}?lang=fr").json()["rescuers"]
     assert "voisine de la famille" in [r["relation"] for r in french]
+
+
+def test_notes_kept_in_one_language_are_marked_as_english_on_other_pages(
+    client, archive
+):
+    """A membership's role, a name variant's note and a citation's note are kept in
+    the archive's first language only: a French page marks them lang="en" with the
+    fallback mark; an English page shows them unmarked."""
+    person, recognition = archive.person, archive.recognition
+    m.Membership.objects.filter(person=person).update(role="head of the network")
+    m.NameVariant.objects.filter(person=person).update(note="Form used by some sources")
+    cited = m.Citation.objects.filter(
+        content_type__model="recognition", object_id=recognition.pk
+    )
+    assert cited.update(note="Recognised 1965.")
+    notes = {
+        person: ("head of the network", "Form used by some sources"),
+        recognition: ("Recognised 1965.",),
+    }
+    for record, texts in notes.items():
+        french = client.get(url_in(record, "fr")).content.decode()
+        english = client.get(url_in(record, "en")).content.decode()
+        for text in texts:
+            marked = f'<span lang="en">{text}</span> <span class="fallback-mark"'
+            assert marked in french
+            assert text in english
+            assert f'<span lang="en">{text}</span>' not in english
