@@ -106,8 +106,9 @@ def tsquery_sql(readings: list[str]) -> str:
     could not be used. Readings that agree (most words stem alike in several
     languages, and a word no language stems reads as itself) appear once:
     ts_rank_cd gathers equal lexemes of a query together, so its ranks are the
-    same, but it costs in proportion to the query's size. No reading left (only
-    stop words): NULL, which matches nothing, as an empty query does."""
+    same, but it costs in proportion to the query's size. Empty readings (a
+    language's stop words) are left out, as `||` leaves them out; the 'simple'
+    reading is never empty."""
     values = ", ".join(f"({n}, {reading})" for n, reading in enumerate(readings))
     return (
         "SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
@@ -120,9 +121,11 @@ def tsquery_sql(readings: list[str]) -> str:
 class PostgresBackend:
     name = "postgresql"
 
-    def match(self, query: Query, audience: str) -> Match:
-        # The prefix query on the unstemmed ('simple') lexemes, then the same words
-        # stemmed in each content language (websearch_to_tsquery never raises).
+    def readings(self, query: Query) -> tuple[list[str], list]:
+        """The query read by each configuration (SQL tsquery expressions), and
+        their parameters: the prefix query on the unstemmed ('simple') lexemes,
+        then the same words stemmed in each content language
+        (websearch_to_tsquery never raises)."""
         readings = ["to_tsquery('simple', unaccent(%s))"]
         params: list = [tsquery_text(query)]
         words = websearch_text(query)
@@ -131,6 +134,10 @@ class PostgresBackend:
                 "websearch_to_tsquery(archive_search_config(%s), unaccent(%s))"
             )
             params.extend([lang, words])
+        return readings, params
+
+    def match(self, query: Query, audience: str) -> Match:
+        readings, params = self.readings(query)
         a, b, c = WEIGHTS
         tables = f"{DOCUMENTS}, ({tsquery_sql(readings)}) AS search_query"
         return Match(
