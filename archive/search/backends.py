@@ -48,6 +48,10 @@ class Match:
     condition: str
     condition_params: list
     rank: str
+    #: Appended to a subquery that must be computed once, on its own, rather than
+    #: merged into the statement around it by the planner (PostgreSQL's `OFFSET
+    #: 0`; nothing on SQLite, whose subqueries here are never merged that way).
+    fence: str = ""
 
 
 def audience_flag(audience: str) -> str:
@@ -88,22 +92,54 @@ class SqliteBackend:
             return int(cursor.fetchone()[0])
 
 
+#: What keeps PostgreSQL's planner from merging a subquery into its statement.
+FENCE = " OFFSET 0"
+
+
+def tsquery_sql(readings: list[str]) -> str:
+    """A subquery giving one `query` row: the OR of the distinct, non-empty
+    readings (SQL tsquery expressions), in their order.
+
+    Made once per statement (fenced): merged into the statement (unaccent is only
+    STABLE, so the planner cannot fold it to a constant), the query was made again
+    for every document tested and twice more for every rank, and the GIN index
+    could not be used. Readings that agree (most words stem alike in several
+    languages, and a word no language stems reads as itself) appear once:
+    ts_rank_cd gathers equal lexemes of a query together, so its ranks are the
+    same, but it costs in proportion to the query's size. Empty readings (a
+    language's stop words) are left out, as `||` leaves them out; the 'simple'
+    reading is never empty."""
+    values = ", ".join(f"({n}, {reading})" for n, reading in enumerate(readings))
+    return (
+        "SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
+        "AS query FROM (SELECT reading::text AS part, MIN(n) AS first "
+        f"FROM (VALUES {values}) AS readings(n, reading) "
+        "WHERE numnode(reading) > 0 GROUP BY reading::text) AS parts" + FENCE
+    )
+
+
 class PostgresBackend:
     name = "postgresql"
 
-    def match(self, query: Query, audience: str) -> Match:
-        # The prefix query on the unstemmed ('simple') lexemes, then the same words
-        # stemmed in each content language (websearch_to_tsquery never raises).
-        parts = ["to_tsquery('simple', unaccent(%s))"]
+    def readings(self, query: Query) -> tuple[list[str], list]:
+        """The query read by each configuration (SQL tsquery expressions), and
+        their parameters: the prefix query on the unstemmed ('simple') lexemes,
+        then the same words stemmed in each content language
+        (websearch_to_tsquery never raises)."""
+        readings = ["to_tsquery('simple', unaccent(%s))"]
         params: list = [tsquery_text(query)]
         words = websearch_text(query)
         for lang in kinds.language_codes():
-            parts.append(
+            readings.append(
                 "websearch_to_tsquery(archive_search_config(%s), unaccent(%s))"
             )
             params.extend([lang, words])
+        return readings, params
+
+    def match(self, query: Query, audience: str) -> Match:
+        readings, params = self.readings(query)
         a, b, c = WEIGHTS
-        tables = f"{DOCUMENTS}, (SELECT {' || '.join(parts)} AS query) AS search_query"
+        tables = f"{DOCUMENTS}, ({tsquery_sql(readings)}) AS search_query"
         return Match(
             tables=tables,
             unranked=tables,
@@ -115,6 +151,7 @@ class PostgresBackend:
             rank=f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, "
             f"search_query.query) + {TITLE_BOOST} * ts_rank_cd('{{0, 0, 0, {a}}}', "
             f"{DOCUMENTS}.vector, search_query.query, 1)",
+            fence=FENCE,
         )
 
     def size(self) -> int:

@@ -156,12 +156,15 @@ def search(request: SearchRequest) -> SearchResult:
     params = [*match.tables_params, *match.condition_params, *where_params]
     offset = (request.page - 1) * request.page_size
     # The best ids first (narrow rows through the sort), then those rows in full.
+    # Each match is ranked in the innermost query (fenced, so the count and the
+    # sort handle (id, rank) pairs, not the documents' vectors).
     sql = (
         f"SELECT d.kind, d.object_id, d.uuid, d.slug, d.title, d.texts, "
         f"page.search_rank, page.total FROM ("
-        f"SELECT {DOCUMENTS}.id, {match.rank} AS search_rank, COUNT(*) OVER () AS total "
-        f"FROM {match.tables} WHERE {where} "
-        f"ORDER BY search_rank DESC, {DOCUMENTS}.id LIMIT %s OFFSET %s) AS page "
+        f"SELECT ranked.id, ranked.search_rank, COUNT(*) OVER () AS total FROM ("
+        f"SELECT {DOCUMENTS}.id, {match.rank} AS search_rank "
+        f"FROM {match.tables} WHERE {where}{match.fence}) AS ranked "
+        f"ORDER BY ranked.search_rank DESC, ranked.id LIMIT %s OFFSET %s) AS page "
         f"JOIN {DOCUMENTS} AS d ON d.id = page.id "
         f"ORDER BY page.search_rank DESC, page.id"
     )

@@ -1,0 +1,171 @@
+"""What a search costs the database: two statements whatever the hits and facet
+values (hits with their total; facets with their records' names), and on
+PostgreSQL a query made once per statement, whose readings are each given once
+without changing a rank."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive import kinds
+from archive import models as m
+from archive.api.context import Audience
+from archive.search import SearchRequest, search
+from archive.search.backends import DOCUMENTS, WEIGHTS, PostgresBackend
+from archive.search.facets import MAX_VALUES
+from archive.search.query import parse
+from tests import factories as f
+from tests.search.helpers import PUBLISHED
+
+pytestmark = pytest.mark.django_db
+postgresql_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="PostgreSQL's plan and ranks"
+)
+
+
+def statements(request: SearchRequest) -> tuple[list[str], object]:
+    with CaptureQueriesContext(connection) as captured:
+        result = search(request)
+    return [query["sql"] for query in captured.captured_queries], result
+
+
+def test_a_search_takes_two_statements_whatever_its_hits_and_facet_values():
+    """Places and organisations are named in the facet statement itself: no
+    statement per facet, and none more for more hits or values."""
+    counts = []
+    for n in range(3):
+        place = f.make_place(**PUBLISHED, name_en=f"Lantern place {n}")
+        organisation = f.make_organisation(**PUBLISHED, name_en=f"Lantern group {n}")
+        event = f.make_event(**PUBLISHED, title_en=f"Lantern raid {n}")
+        event.places.add(place)
+        m.EventParticipant.objects.create(
+            event=event, organisation=organisation, role="other"
+        )
+        sql, result = statements(SearchRequest("lantern raid"))
+        assert result.total == n + 1
+        facets = {facet.name: facet.values for facet in result.facets}
+        assert len(facets["place"]) == len(facets["organisation"]) == n + 1
+        counts.append(len(sql))
+    assert counts == [2, 2, 2]
+
+
+def test_facets_name_the_largest_visible_records_and_skip_hidden_ones():
+    """More values than a facet lists, the largest ones hidden: the list is the
+    largest visible ones, in order, each with its name in the requested
+    language (the default one when untranslated) and its public id."""
+    events = [
+        f.make_event(**PUBLISHED, title_en=f"Convoy {n}") for n in range(MAX_VALUES + 4)
+    ]
+    hidden = [
+        f.make_place(status=m.Status.DRAFT, name_en="Qxdraftplace"),
+        f.make_place(**PUBLISHED, access=m.Access.STAFF, name_en="Qxstaffplace"),
+    ]
+    kiosk = f.make_place(**PUBLISHED, access=m.Access.EXHIBITION, name_en="Kiosk place")
+    shown = [
+        f.make_place(**PUBLISHED, name_en=f"Town {n:02}", name_fr=f"Ville {n:02}")
+        for n in range(MAX_VALUES + 1)
+    ]
+    shown[0].name_fr = ""
+    shown[0].save()
+    # Hidden places and the kiosk's are on every event; shown[n] on n + 1 events.
+    for event in events:
+        event.places.add(*hidden, kiosk)
+    for n, place in enumerate(shown):
+        for event in events[: n + 1]:
+            event.places.add(place)
+    public = search(SearchRequest("convoy", lang="fr", page_size=1))
+    places = next(facet for facet in public.facets if facet.name == "place")
+    expected = list(reversed(shown))[:MAX_VALUES]
+    assert [value.value for value in places.values] == [str(p.uuid) for p in expected]
+    assert [value.count for value in places.values] == [
+        n + 1 for n in reversed(range(1, MAX_VALUES + 1))
+    ]
+    assert places.values[0].label == f"Ville {MAX_VALUES:02}"
+    kiosk_audience = Audience.named("exhibition")
+    exhibition = search(SearchRequest("convoy", kiosk_audience, lang="fr"))
+    places = next(facet for facet in exhibition.facets if facet.name == "place")
+    assert places.values[0].label == "Kiosk place"
+    assert places.values[0].count == len(events)
+    assert "Qx" not in repr(exhibition.facets) + repr(public.facets)
+    # The first town, untranslated in French, is named in English.
+    everything = search(SearchRequest("convoy 0", lang="fr"))
+    places = next(facet for facet in everything.facets if facet.name == "place")
+    assert ("Town 00", 1) in [(value.label, value.count) for value in places.values]
+
+
+def plan_nodes(plan: dict) -> list[dict]:
+    return [plan] + [
+        node for child in plan.get("Plans", []) for node in plan_nodes(child)
+    ]
+
+
+@postgresql_only
+def test_the_query_is_made_once_for_the_whole_statement():
+    """The readings of the query (unaccent, then each configuration's parser) are
+    computed once per statement, not again for every document tested or ranked,
+    and only the (id, rank) pairs of the matches reach the count and the sort."""
+    for n in range(3):
+        f.make_event(**PUBLISHED, title_en=f"Lantern raid {n}")
+    sql, result = statements(SearchRequest("lantern", facets=False))
+    assert result.total == 3 and len(sql) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) " + sql[0])
+        plan = cursor.fetchone()[0]
+    nodes = plan_nodes((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
+    readings = [node for node in nodes if node["Node Type"] == "Values Scan"]
+    assert len(readings) == 1 and readings[0]["Actual Loops"] == 1
+    assert readings[0]["Actual Rows"] == 1 + len(kinds.language_codes())
+    (window,) = [node for node in nodes if node["Node Type"] == "WindowAgg"]
+    assert window["Actual Rows"] == 3
+    # What it counts is an id and a rank (8 bytes each), not a document's vector.
+    assert window["Plans"][0]["Plan Width"] <= 16, window["Plans"][0]
+
+
+QUERIES = (
+    "synthetic",
+    "lanterns raid",
+    '"lantern raid"',
+    "lantern -convoy",
+    "lantern OR convoy",
+    "résistance",
+    "the",
+)
+
+
+@postgresql_only
+@pytest.mark.parametrize("q", QUERIES)
+def test_readings_given_once_rank_every_document_as_all_of_them_do(q):
+    """The distinct readings rank every document exactly as the `||` of all five
+    readings (one per configuration, most of them alike) would."""
+    f.make_event(
+        **PUBLISHED,
+        title_en="Lantern raid on the convoy",
+        description_en="Synthetic lanterns, raids and résistance: the lantern raid.",
+        title_fr="Raid des lanternes, la résistance",
+    )
+    f.make_person(**PUBLISHED, family_name="Lantern", given_names="Convoy")
+    f.make_recognition(**PUBLISHED, title_en="Resistance", story_en="The raid " * 40)
+    backend = PostgresBackend()
+    match = backend.match(parse(q), "public")
+    readings, params = backend.readings(parse(q))
+    assert match.tables_params == params
+    plain = f"{DOCUMENTS}, (SELECT {' || '.join(readings)} AS query) AS search_query"
+    a, b, c = WEIGHTS
+    ranks = (
+        f"SELECT {DOCUMENTS}.id, search_query.query::text, "
+        f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, search_query.query),"
+        f" ts_rank_cd('{{0, 0, 0, {a}}}', {DOCUMENTS}.vector, search_query.query, 1) "
+        "FROM TABLES ORDER BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(ranks.replace("TABLES", match.tables), params)
+        once = cursor.fetchall()
+        cursor.execute(ranks.replace("TABLES", plain), params)
+        every = cursor.fetchall()
+    assert len(once) == len(every) == m.SearchDocument.objects.count()
+    assert [row[2:] for row in once] == [row[2:] for row in every]
+    assert len(once[0][1]) <= len(every[0][1])
