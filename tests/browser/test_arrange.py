@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from archive import models as m
 from tests import factories as f
+from tests.browser.admin_login import log_in
 from tests.browser.axe import serious_violations
 from tests.browser.test_exhibition_picker import tab_to
 
@@ -27,11 +28,7 @@ PASSWORD = "arrange-password-123"
 
 def _login(page, live_server) -> None:
     f.make_user("Editor", username="arranger", password=PASSWORD)
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "arranger")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#content")
+    log_in(page, live_server, "arranger", PASSWORD)
 
 
 def _exhibition():

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests import factories as f
+from tests.browser.admin_login import log_in
 from tests.browser.axe import serious_violations
 
 pytestmark = [
@@ -24,11 +25,7 @@ PASSWORD = "users-password-123"
 
 
 def _login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#content")
+    log_in(page, live_server, username, PASSWORD)
 
 
 @pytest.mark.parametrize("who", ["superuser", "manager"])
