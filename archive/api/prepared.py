@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -150,9 +151,64 @@ def _preparing_cursor_class() -> type:
         (psycopg keeps the `prepared_max` most recent per connection)."""
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            result = super().execute(query, params, prepare=True, binary=binary)
+            # What Django's query log reads (`last_executed_query`); psycopg
+            # leaves it empty for a raw cursor.
+            self._query = LoggedStatement(self.connection, query, params or ())
+            return result
 
     return PreparingCursor
+
+
+#: A `$1` placeholder of a native statement.
+PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+class LoggedStatement:
+    """A prepared statement as the query log shows it (`connection.queries`,
+    `CaptureQueriesContext`, the `django.db.backends` logger): its text with the
+    values written in as SQL literals, so a logged query reads, and runs, like one
+    bound on the client. Composed only when read (only while queries are logged)."""
+
+    def __init__(self, raw: Any, statement: str, params: Sequence[Any]) -> None:
+        self._raw, self._statement, self._params = raw, statement, params
+
+    @property
+    def query(self) -> bytes:
+        from psycopg import sql
+
+        def literal(match: re.Match) -> str:
+            value = self._params[int(match.group(1)) - 1]
+            return sql.Literal(value).as_string(self._raw)
+
+        return PLACEHOLDER.sub(literal, self._statement).encode()
+
+
+def run_statement(
+    sql: str, params: Sequence[Any], using: str = "default"
+) -> list[tuple]:
+    """The rows of hand-written SQL (`%s` placeholders): on PostgreSQL run as a
+    prepared statement, parsed and planned once per connection and text, then
+    only bound (`statement_cursor`); elsewhere through a plain cursor.
+
+    For statements whose text depends only on a request's shape, its values all
+    being parameters: the search engine's (a search for one word and for another
+    is the same text), where PostgreSQL spent longer planning than running."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    with statement_cursor(connection) as cursor:
+        cursor.execute(_postgresql_statement(sql), params)
+        return cursor.fetchall()
+
+
+@functools.lru_cache(maxsize=PREPARED_PER_CONNECTION)
+def _postgresql_statement(sql: str) -> str:
+    from psycopg._queries import _query2pg_nocache
+
+    return _query2pg_nocache(sql.encode(), "utf-8")[0].decode()
 
 
 def native_statement(sql: str, connection: BaseDatabaseWrapper) -> str:
@@ -161,9 +217,7 @@ def native_statement(sql: str, connection: BaseDatabaseWrapper) -> str:
     elsewhere unchanged."""
     if connection.vendor != "postgresql":
         return sql
-    from psycopg._queries import _query2pg_nocache
-
-    return _query2pg_nocache(sql.encode(), "utf-8")[0].decode()
+    return _postgresql_statement(sql)
 
 
 def _names(query: Any) -> tuple[str, ...]:

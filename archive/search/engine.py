@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString
 from archive import kinds
 from archive import models as m
 from archive.api.context import Audience
+from archive.api.prepared import run_statement
 from archive.search.backends import DOCUMENTS, audience_flag, backend
 from archive.search.facets import Facet, facets_for, filter_condition
 from archive.search.query import SearchError, SearchRequest, parse
@@ -168,9 +169,7 @@ def search(request: SearchRequest) -> SearchResult:
         f"JOIN {DOCUMENTS} AS d ON d.id = page.id "
         f"ORDER BY page.search_rank DESC, page.id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, request.page_size, offset])
-        rows = cursor.fetchall()
+    rows = run_statement(sql, [*params, request.page_size, offset])
     unranked = (f"FROM {match.unranked} WHERE {where}", params)
     total = rows[0][7] if rows else 0
     if not rows and offset:
@@ -187,9 +186,7 @@ def search(request: SearchRequest) -> SearchResult:
 
 
 def count(body: tuple[str, list]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {body[0]}", body[1])
-        return int(cursor.fetchone()[0])
+    return int(run_statement(f"SELECT COUNT(*) {body[0]}", body[1])[0][0])
 
 
 def _json(value: Any) -> Any:

@@ -29,6 +29,7 @@ from django.utils.translation import pgettext
 from archive import kinds
 from archive import models as m
 from archive.api.context import Audience
+from archive.api.prepared import run_statement
 from archive.search.documents import FACETS
 from archive.search.query import SearchError, SearchRequest
 
@@ -122,9 +123,7 @@ def facets_for(
         f"(SELECT archive_searchdocument.id {from_where}{sample}) "
         f"GROUP BY facet, value) AS counts{joins}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *join_params])
-        rows = cursor.fetchall()
+    rows = run_statement(sql, [*params, *join_params])
     counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
     records: dict[str, dict[str, tuple]] = {name: {} for name in RECORD_FACETS}
     width = 1 + len(kinds.language_codes())

@@ -268,6 +268,44 @@ def test_on_postgresql_a_compiled_query_is_prepared_once_and_still_counted(
     assert as_set(first) == as_set(second) == orm
 
 
+def test_a_hand_written_statement_is_prepared_once_and_logged_with_its_values(
+    django_assert_num_queries,
+):
+    """`run_statement` (the search engine's statements, the archive version) gives
+    the same rows as a plain cursor on either database; on PostgreSQL the server
+    plans the statement once per connection, and the query log still shows each
+    run as SQL with its values written in, which runs as it reads."""
+    f.make_recognition(status=m.Status.PUBLISHED, title_en="It's 50% of a town")
+    sql = (
+        "SELECT title_en, %s FROM archive_recognition "
+        "WHERE title_en LIKE %s AND title_en LIKE '%%50%%' AND id > %s"
+    )
+
+    def prepared_statements() -> int:
+        if connection.vendor != "postgresql":
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = prepared_statements()
+    with django_assert_num_queries(2) as captured:
+        first = prepared.run_statement(sql, ["x", "It%", 0])
+        second = prepared.run_statement(sql, ["y", "It%", -1])
+    assert [tuple(row) for row in first] == [("It's 50% of a town", "x")]
+    assert [tuple(row) for row in second] == [("It's 50% of a town", "y")]
+    if connection.vendor == "postgresql":
+        assert prepared_statements() == before + 1
+        logged = captured.captured_queries[0]["sql"]
+        assert logged == (
+            "SELECT title_en, 'x' FROM archive_recognition "
+            "WHERE title_en LIKE 'It%' AND title_en LIKE '%50%' AND id > 0"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(logged.replace("%", "%%"))
+            assert cursor.fetchall() == [("It's 50% of a town", "x")]
+
+
 def test_native_statement_numbers_placeholders_once_and_keeps_percent_signs():
     """PostgreSQL's statement cursor takes `$1` placeholders, converted once at
     compilation by psycopg's own conversion (prepared.py reaches into it: this
