@@ -170,9 +170,17 @@ def _record_joins(audience: str, day: date, vendor: str) -> tuple[str, str, tupl
         visible_sql, visible_params = visible.query.get_compiler(
             connection=connection
         ).as_sql()
+        if vendor == "sqlite":
+            # The key itself, so SQLite looks the row up by it: compared as text
+            # it read every visible row for every value counted (156 ms for a
+            # word of 300 hits at 100,000 recognitions). Any value casts on SQLite.
+            same = f"{alias}.{pk} = CAST(counts.value AS INTEGER)"
+        else:
+            # PostgreSQL may test this before the facet's name, and a decade or a
+            # language code does not cast to a number there.
+            same = f"CAST({alias}.{pk} AS TEXT) = counts.value"
         joins += (
-            f" LEFT JOIN {table} AS {alias} ON counts.facet = %s "
-            f"AND CAST({alias}.{pk} AS TEXT) = counts.value "
+            f" LEFT JOIN {table} AS {alias} ON counts.facet = %s AND {same} "
             f"AND {alias}.{pk} IN ({visible_sql})"
         )
         params.extend([name, *visible_params])

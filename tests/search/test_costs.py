@@ -169,3 +169,40 @@ def test_readings_given_once_rank_every_document_as_all_of_them_do(q):
     assert len(once) == len(every) == m.SearchDocument.objects.count()
     assert [row[2:] for row in once] == [row[2:] for row in every]
     assert len(once[0][1]) <= len(every[0][1])
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's VM steps")
+def test_on_sqlite_naming_facet_places_does_not_read_every_visible_place():
+    """Each counted place is looked up by its key: the facet statement reads the
+    visible places once, not once for every value counted (compared as text it
+    did: 156 ms for a word of 300 hits at 100,000 recognitions, now 3.4 ms)."""
+    lanterns = []
+    for n in range(5):
+        place = f.make_place(**PUBLISHED, name_en=f"Town {n}")
+        lanterns.append(f.make_event(**PUBLISHED, title_en=f"Lantern raid {n}"))
+        lanterns[-1].places.add(place)
+
+    def steps() -> int:
+        counted = [0]
+
+        def count() -> int:
+            counted[0] += 1
+            return 0
+
+        connection.ensure_connection()
+        connection.connection.set_progress_handler(count, 1)
+        try:
+            result = search(SearchRequest("lantern", facets=True))
+        finally:
+            connection.connection.set_progress_handler(None, 1)
+        places = {value.label for facet in result.facets for value in facet.values}
+        assert {f"Town {n}" for n in range(5)} <= places
+        return counted[0]
+
+    few = steps()
+    others = 300
+    for n in range(others):
+        f.make_place(**PUBLISHED, name_en=f"Elsewhere {n}")
+    # One pass over the visible places (about 9 steps each), not one per value
+    # counted (about 85 a place with these 5 values, compared as text).
+    assert steps() - few < 20 * others
