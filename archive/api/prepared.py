@@ -152,14 +152,14 @@ def _use_generic_plans(connection: BaseDatabaseWrapper, raw: Any) -> None:
     (`plan_cache_mode = force_generic_plan`), once per connection.
 
     By default PostgreSQL plans a prepared statement five times with its values,
-    then compares: the keyset page query came out cheaper with its values each
-    time (the cursor's date narrows the index scan's estimate), so the server
-    planned it again on every page, a third of its time (docs/performance.md).
-    Its generic plan is the same index scan; the rows' and batch queries already
-    ran generic. The setting only concerns statements sent with parameters:
-    Django's own queries bind their values on the client, so they are planned
-    for their values as before, unless `server_side_binding` is on, in which
-    case this is left alone. It is set in autocommit outside a transaction only
+    then compares: the keyset page query after a cursor came out cheaper with its
+    values every time, so the server planned it again on every page, more than
+    half of its time (docs/performance.md). Its generic plan is the same index
+    scan; the rows' and batch queries, and `run_statement`'s (search, the archive
+    version), already ran generic after their first five runs. The setting only
+    concerns statements sent with parameters: Django's own queries bind their
+    values on the client, so they are planned for their values as before, unless
+    `server_side_binding` is on, in which case this is left alone. It is set in autocommit outside a transaction only
     (inside one, a rollback would undo it); until then the default stays.
     """
     from psycopg.pq import TransactionStatus
