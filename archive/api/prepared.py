@@ -159,8 +159,9 @@ def _use_generic_plans(connection: BaseDatabaseWrapper, raw: Any) -> None:
     version), already ran generic after their first five runs. The setting only
     concerns statements sent with parameters: Django's own queries bind their
     values on the client, so they are planned for their values as before, unless
-    `server_side_binding` is on, in which case this is left alone. It is set in autocommit outside a transaction only
-    (inside one, a rollback would undo it); until then the default stays.
+    `server_side_binding` is on, in which case this is left alone. It is set in
+    autocommit outside a transaction only (inside one, a rollback would undo it);
+    until then the default stays.
     """
     from psycopg.pq import TransactionStatus
 
