@@ -35,6 +35,7 @@ import functools
 import re
 import threading
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -137,7 +138,40 @@ def statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
         # prepare.
         raw.prepare_threshold = NEVER_AUTOMATICALLY
         raw.prepared_max = PREPARED_PER_CONNECTION
+    if raw not in _generic_plans:
+        _use_generic_plans(connection, raw)
     return connection._prepare_cursor(_preparing_cursor_class()(raw))
+
+
+#: Raw PostgreSQL connections whose session plans prepared statements once.
+_generic_plans: weakref.WeakSet = weakref.WeakSet()
+
+
+def _use_generic_plans(connection: BaseDatabaseWrapper, raw: Any) -> None:
+    """Have the session keep one plan per prepared statement
+    (`plan_cache_mode = force_generic_plan`), once per connection.
+
+    By default PostgreSQL plans a prepared statement five times with its values,
+    then compares: the keyset page query after a cursor came out cheaper with its
+    values every time, so the server planned it again on every page, more than
+    half of its time (docs/performance.md). Its generic plan is the same index
+    scan; the rows' and batch queries, and `run_statement`'s (search, the archive
+    version), already ran generic after their first five runs. The setting only
+    concerns statements sent with parameters: Django's own queries bind their
+    values on the client, so they are planned for their values as before, unless
+    `server_side_binding` is on, in which case this is left alone. It is set in
+    autocommit outside a transaction only (inside one, a rollback would undo it);
+    until then the default stays.
+    """
+    from psycopg.pq import TransactionStatus
+
+    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        _generic_plans.add(raw)
+        return
+    if not raw.autocommit or raw.info.transaction_status != TransactionStatus.IDLE:
+        return
+    raw.execute("SET plan_cache_mode = force_generic_plan")
+    _generic_plans.add(raw)
 
 
 @functools.cache

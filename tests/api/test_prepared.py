@@ -359,3 +359,52 @@ def test_address_templates_kept_between_requests_follow_host_language_and_prefix
     finally:
         set_script_prefix("/")
     assert web_url("https://one.example", None) == "https://one.example/en/people/a-b/"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side preparation: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_compiled_queries_keep_one_plan(recognitions):
+    """A compiled query's connection plans each prepared statement once
+    (`force_generic_plan`): with the default, the server re-planned the keyset page
+    query with its values on every page. The setting is made outside a
+    transaction, where no rollback undoes it, and not through Django's cursor (no
+    query is counted for it)."""
+    ids = [record.pk for record in recognitions]
+    connection.close()
+    compiled = prepared.compile_query(
+        batch, lambda variant: [prepared.sentinel(None, i, variant) for i in ids]
+    )
+    for _ in range(7):
+        compiled.rows(ids)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement = %s",
+            [compiled.statement],
+        )
+        assert cursor.fetchone() == (7, 0)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side preparation: PostgreSQL"
+)
+def test_inside_a_transaction_the_plan_setting_waits(recognitions):
+    """Inside a transaction (a test's, or ATOMIC_REQUESTS) the session setting is
+    not made: a rollback would undo it while the connection counted it as done."""
+    ids = [record.pk for record in recognitions]
+    compiled = prepared.compile_query(
+        batch, lambda variant: [prepared.sentinel(None, i, variant) for i in ids]
+    )
+    raw = connection.connection
+    prepared._generic_plans.discard(raw)
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = auto")
+    compiled.rows(ids)
+    assert raw not in prepared._generic_plans
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"
