@@ -16,6 +16,8 @@ docs/search.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -32,6 +34,22 @@ WEIGHTS = (1.0, 0.4, 0.2)
 #: of the weighted rank over all its texts: the record *of* a person or a place comes
 #: before records that mention it often in long texts (in four languages).
 TITLE_BOOST = 4.0
+
+
+#: The trigger that fills the audiences' FTS5 tables row by row (migration 0017).
+FTS_INSERT_TRIGGER = "archive_search_fts_insert"
+#: An FTS5 row of each document of `{documents}` the audience may find, as that
+#: trigger makes it from the document's `texts` (the same expressions).
+FTS_ROWS = f"""
+    SELECT id,
+        COALESCE((SELECT group_concat(json_extract(value, '$.a'), char(10))
+                  FROM json_each({DOCUMENTS}.texts)), ''),
+        COALESCE((SELECT group_concat(json_extract(value, '$.b'), char(10))
+                  FROM json_each({DOCUMENTS}.texts)), ''),
+        COALESCE((SELECT group_concat(json_extract(value, '$.c'), char(10))
+                  FROM json_each({DOCUMENTS}.texts)), '')
+    FROM {DOCUMENTS} WHERE {{audience}} AND id IN ({{documents}})
+"""
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,35 @@ class SqliteBackend:
             condition_params=[],
             rank="search_match.rank",
         )
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[Callable[[list[int]], None]]:
+        """Inside a transaction: documents written in the block do not reach the
+        FTS5 tables through the insert trigger; the function given fills them with
+        the documents of these ids, one INSERT ... SELECT per audience. The trigger
+        is dropped and created again (from its own SQL) inside the transaction: if
+        anything fails, the rollback brings it back."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                [FTS_INSERT_TRIGGER],
+            )
+            (trigger,) = cursor.fetchone()
+            cursor.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+
+            def fill(ids: list[int]) -> None:
+                if not ids:
+                    return
+                documents = ", ".join(str(int(pk)) for pk in ids)
+                for audience in ("public", "exhibition"):
+                    cursor.execute(
+                        f"INSERT INTO {FTS_TABLE.format(audience=audience)}"
+                        "(rowid, a, b, c) "
+                        + FTS_ROWS.format(audience=audience, documents=documents)
+                    )
+
+            yield fill
+            cursor.execute(trigger)
 
     def size(self) -> int:
         with connection.cursor() as cursor:
@@ -153,6 +200,11 @@ class PostgresBackend:
             f"{DOCUMENTS}.vector, search_query.query, 1)",
             fence=FENCE,
         )
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[Callable[[list[int]], None]]:
+        """The vectors are made by the insert trigger (nothing to fill)."""
+        yield lambda ids: None
 
     def size(self) -> int:
         with connection.cursor() as cursor:
