@@ -91,15 +91,6 @@ def _columns(model: type, fields: Iterable[str]) -> list[str]:
     return columns
 
 
-def plain(queryset: Any) -> Any:
-    """The queryset without modeltranslation's rewriting, for values() rows that
-    name every column themselves (`title_en`, never `title`): its fallback
-    iterator rebuilt each row in Python, most of the time `build()` spent reading.
-    Apply after filters that name a translated field, if any."""
-    rewrite = getattr(queryset, "rewrite", None)
-    return rewrite(False) if rewrite is not None else queryset
-
-
 def build(kind: str, ids: Iterable[int]) -> list[Document]:
     """The documents of these records of one kind (missing ids are skipped)."""
     entry = kinds.BY_NAME[kind]
@@ -111,9 +102,7 @@ def build(kind: str, ids: Iterable[int]) -> list[Document]:
     if spec.date:
         columns.append(spec.date)
     extra_columns = EXTRA_COLUMNS.get(kind, ())
-    rows = plain(model._default_manager.filter(pk__in=ids)).values(
-        *columns, *extra_columns
-    )
+    rows = model._default_manager.filter(pk__in=ids).values(*columns, *extra_columns)
     documents: dict[int, Document] = {}
     languages = kinds.language_codes()
     for row in rows:
@@ -179,7 +168,7 @@ def visible_ids(model: type, audience: str, ids: Iterable[int]) -> set[int]:
     """Which of these records the audience may see today (the one rule)."""
     condition = Audience.named(audience).visible_q(model)
     return set(
-        plain(model._default_manager.filter(condition, pk__in=list(ids))).values_list(
+        model._default_manager.filter(condition, pk__in=list(ids)).values_list(
             "pk", flat=True
         )
     )
@@ -332,9 +321,9 @@ def _related_facets(kind: str, model: type, documents: dict[int, Document]) -> N
             if path == "pk":  # the record itself (a place is its own place)
                 pairs = [(pk, pk) for pk in documents]
             else:
-                pairs = plain(
-                    model._default_manager.filter(pk__in=documents)
-                ).values_list("pk", path)
+                pairs = model._default_manager.filter(pk__in=documents).values_list(
+                    "pk", path
+                )
             for pk, value in pairs:
                 if value is not None:
                     documents[pk].facets.add((facet, str(value)))

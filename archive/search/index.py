@@ -41,7 +41,6 @@ from archive.search.documents import (
     build,
     dependents,
     parts_owner,
-    plain,
 )
 
 #: Indexed model -> its kind.
@@ -230,9 +229,7 @@ def rebuild(batch: int = 1000, only: Iterable[str] | None = None) -> dict[str, i
         model = kinds.BY_NAME[kind].model
         with transaction.atomic():
             _delete(m.SearchDocument.objects.filter(kind=kind))
-        ids = list(
-            plain(model._default_manager.order_by("pk")).values_list("pk", flat=True)
-        )
+        ids = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
         counts[kind] = 0
         for start in range(0, len(ids), batch):
             documents = build(kind, ids[start : start + batch])
