@@ -7,7 +7,8 @@ tokenizer splits at every character that is not a letter or a digit) and not on
 PostgreSQL. A query is always read as runs of letters and digits
 (`archive.search.query.words`). The texts are now given to PostgreSQL with ASCII
 punctuation (after `unaccent`, which also turns typographic dashes and quotes into
-ASCII ones) as spaces, so both engines and the query see the same words.
+ASCII ones) as spaces, and a hyphen next to a digit too, so both engines and the
+query see the same words. A hyphen between letters is kept (see NUMBER_HYPHEN).
 
 Every document's vector is computed again (an UPDATE of every row: on a large
 archive this takes as long as the vector part of `rebuild_search_index`).
@@ -16,14 +17,21 @@ Self-contained: nothing here imports the application. SQLite is unchanged.
 
 from django.db import migrations
 
-#: Printable ASCII that is neither a letter nor a digit, and as many spaces.
-PUNCTUATION = "!\"#$%&''()*+,-./:;<=>?@[\\]^_`{|}~"
-SPACES = " " * 32
+#: Printable ASCII that is neither a letter nor a digit, except the hyphen, and as
+#: many spaces.
+PUNCTUATION = "!\"#$%&''()*+,./:;<=>?@[\\]^_`{|}~"
+SPACES = " " * 31
+#: A hyphen next to a digit (a signed number to PostgreSQL's parser). A hyphen
+#: between letters stays: the parser keeps "Geulen-Herscovici" whole and also
+#: gives its parts, which a query finds as SQLite's words, and the whole word
+#: is a second match of a prefix ("geulen" finds both), which ranks a person's
+#: double name as before.
+NUMBER_HYPHEN = "-(?=[0-9])|(?<=[0-9])-"
 
 WORDS_FUNCTION = (
     "CREATE OR REPLACE FUNCTION archive_search_words(text) RETURNS text "
-    f"LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT translate($1, '{PUNCTUATION}', "
-    f"'{SPACES}') $$"
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT regexp_replace("
+    f"translate($1, '{PUNCTUATION}', '{SPACES}'), '{NUMBER_HYPHEN}', ' ', 'g') $$"
 )
 
 

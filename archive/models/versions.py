@@ -106,19 +106,16 @@ class ArchiveVersion(models.Model):
         """The counter and the times of the last changes (epoch when nothing changed).
 
         Plain SQL: this runs on every API request, and the ORM would spend more time
-        building the query than the database spends answering it. On PostgreSQL it
-        is a prepared statement, planned once per connection.
+        building the query than the database spends answering it.
         """
-        # Imported here: the API's modules import the models.
-        from archive.api.prepared import run_statement
-
         table = connection.ops.quote_name(cls._meta.db_table)
         columns = ", ".join(f"{audience}_changed_at" for audience in AUDIENCES)
-        rows = run_statement(
-            f"SELECT version, changed_at, {columns} FROM {table} WHERE id = %s",
-            [SINGLETON_ID],
-        )
-        row = rows[0] if rows else None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT version, changed_at, {columns} FROM {table} WHERE id = %s",
+                [SINGLETON_ID],
+            )
+            row = cursor.fetchone()
         if row is None:
             return VersionStamp(0, EPOCH, dict.fromkeys(AUDIENCES, EPOCH))
         version, *moments = row
