@@ -39,7 +39,10 @@ TITLE_BOOST = 4.0
 #: The trigger that fills the audiences' FTS5 tables row by row (migration 0017).
 FTS_INSERT_TRIGGER = "archive_search_fts_insert"
 #: An FTS5 row of each document of `{documents}` the audience may find, as that
-#: trigger makes it from the document's `texts` (the same expressions).
+#: trigger makes it from the document's `texts`. The same expressions as the
+#: trigger's in migrations 0007 and 0017, which cannot import this module; the
+#: rebuild-equals-incremental test (tests/search/test_index.py, with FTS5's
+#: integrity-check) fails if the two ever differ.
 FTS_ROWS = f"""
     SELECT id,
         COALESCE((SELECT group_concat(json_extract(value, '$.a'), char(10))

@@ -232,9 +232,11 @@ def rebuild(batch: int = 1000, only: Iterable[str] | None = None) -> dict[str, i
         ids = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
         counts[kind] = 0
         for start in range(0, len(ids), batch):
-            documents = build(kind, ids[start : start + batch])
+            chunk = ids[start : start + batch]
+            documents = build(kind, chunk)
             with transaction.atomic(), engine.bulk_load() as fill:
-                remove(kind, ids[start : start + batch])
+                # A save since the kind's documents were deleted indexed its own.
+                remove(kind, chunk)
                 fill(write(documents))
             counts[kind] += len(documents)
     # Searches answered from the response cache may have changed.
