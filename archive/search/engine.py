@@ -8,11 +8,22 @@ partial GIN index). The statement that finds and ranks hits therefore reads only
 what the requester may find: a hidden record never changes a hit list, a rank, a
 count, a facet, or much of the time an answer takes (tests/search/test_visibility.py).
 
-Costs: the match and its rank are computed for every matching document (to find
-the best ones), then the page's rows alone are read in full; snippets are made for
-the page only. Facets are counted exactly up to `FACET_EXACT` matches; beyond,
-from an even sample of the matches, scaled, and the answer says they are
-approximate (`SearchResult.facets_approximate`).
+Costs are bounded whatever the number of matches, the way Elasticsearch and
+Meilisearch bound theirs (ranking every match costs in proportion to the matches:
+a word in every record of a large archive took seconds; docs/search.md):
+
+- the total is counted up to `COUNT_LIMIT`; beyond, it is `COUNT_LIMIT` and the
+  answer says it is a lower bound (`SearchResult.total_exact`);
+- every match is ranked when there are at most `RANK_WINDOW`; beyond, the
+  candidates ranked are the first `RANK_WINDOW` documents whose names or titles
+  match (the record *of* a person or a place, which ranking puts first anyway) and
+  the first `RANK_WINDOW` matches; the answer says so
+  (`SearchResult.ranking_exact`) and pages end with the candidates. Words or
+  filters that narrow the matches to `RANK_WINDOW` or fewer rank them all;
+- facets are counted exactly up to `FACET_EXACT` matches; beyond, from an even
+  sample of the counted matches, scaled, and the answer says they are
+  approximate (`SearchResult.facets_approximate`);
+- the page's rows alone are read in full; snippets are made for the page only.
 """
 
 from __future__ import annotations
@@ -30,13 +41,18 @@ from archive import kinds
 from archive import models as m
 from archive.api.context import Audience
 from archive.api.prepared import run_statement
-from archive.search.backends import DOCUMENTS, audience_flag, backend
+from archive.search.backends import DOCUMENTS, Match, audience_flag, backend
 from archive.search.facets import Facet, facets_for, filter_condition
 from archive.search.query import SearchError, SearchRequest, parse
 from archive.search.snippets import snippet
 
 #: The deepest a visitor may page (offsets beyond cost more than they are worth).
 MAX_OFFSET = 10_000
+#: Matches are counted up to this many; beyond, the total says "this many or more".
+COUNT_LIMIT = 10_000
+#: Every match is ranked when there are at most this many; beyond, the candidates
+#: ranked are this many documents whose names or titles match and as many others.
+RANK_WINDOW = 500
 MAX_PAGE_SIZE = 100
 
 
@@ -67,10 +83,18 @@ class SearchResult:
     #: True when the facet counts are estimates (more than `facets.FACET_EXACT`
     #: matches: counted on an even sample of them, scaled).
     facets_approximate: bool = False
+    #: False when more than `COUNT_LIMIT` records match: `total` is then
+    #: `COUNT_LIMIT`, a lower bound ("10,000 or more").
+    total_exact: bool = True
+    #: False when more than `RANK_WINDOW` records match: the hits are then the best
+    #: among the candidates ranked (see the module), and pages end with them.
+    ranking_exact: bool = True
+    #: How many matches were ranked (the hits pages can reach).
+    ranked: int = 0
 
     @property
     def has_next(self) -> bool:
-        return self.page * self.page_size < min(self.total, MAX_OFFSET)
+        return self.page * self.page_size < min(self.total, self.ranked, MAX_OFFSET)
 
 
 def check(request: SearchRequest) -> tuple[str, ...]:
@@ -146,47 +170,184 @@ def listing(request: SearchRequest, within: Q | None = None) -> Listing:
 
 
 def search(request: SearchRequest) -> SearchResult:
-    """Ranked hits, their total and the facets, for one page."""
+    """Ranked hits, their total and the facets, for one page.
+
+    One statement finds the page and the total. Its cost is bounded whatever the
+    number of matches: it counts at most `COUNT_LIMIT` + 1 of them, and ranks at
+    most two tiers of `RANK_WINDOW` candidates (every match when there are no more
+    than `RANK_WINDOW`; see the module's docstring)."""
     searched = check(request)
     query = parse(request.q)
     if not query:
         return SearchResult(0, [], [], request.page, request.page_size)
     match = backend().match(query, request.audience.key)
     where, where_params = conditions(request, searched)
+    titled_where = f"{match.titled_condition}{where}"
     where = f"{match.condition}{where}"
-    params = [*match.tables_params, *match.condition_params, *where_params]
-    offset = (request.page - 1) * request.page_size
-    # The best ids first (narrow rows through the sort), then those rows in full.
-    # Each match is ranked in the innermost query (fenced, so the count and the
-    # sort handle (id, rank) pairs, not the documents' vectors).
-    sql = (
-        f"SELECT d.kind, d.object_id, d.uuid, d.slug, d.title, d.texts, "
-        f"page.search_rank, page.total FROM ("
-        f"SELECT ranked.id, ranked.search_rank, COUNT(*) OVER () AS total FROM ("
-        f"SELECT {DOCUMENTS}.id, {match.rank} AS search_rank "
-        f"FROM {match.tables} WHERE {where}{match.fence}) AS ranked "
-        f"ORDER BY ranked.search_rank DESC, ranked.id LIMIT %s OFFSET %s) AS page "
-        f"JOIN {DOCUMENTS} AS d ON d.id = page.id "
-        f"ORDER BY page.search_rank DESC, page.id"
+    found_params = [*match.tables_params, *match.condition_params, *where_params]
+    parts = Parts(
+        match=match,
+        where=where,
+        where_params=[*match.condition_params, *where_params],
+        # The matches' ids (completed by a LIMIT, or a condition and a LIMIT).
+        found=f"SELECT {DOCUMENTS}.id FROM {match.unranked} WHERE {where}",
+        found_params=found_params,
+        titled_where=titled_where,
+        titled_params=[*match.titled_params, *where_params],
     )
-    rows = run_statement(sql, [*params, request.page_size, offset])
-    unranked = (f"FROM {match.unranked} WHERE {where}", params)
-    total = rows[0][7] if rows else 0
-    if not rows and offset:
-        total = count(unranked)
+    found = parts.found
+    offset = (request.page - 1) * request.page_size
+    shape = _ranked_in_scan if match.ranks_in_scan else _ranked_by_lookup
+    ctes, ctes_params, ranked_rows, total = shape(parts)
+    # The candidates' (id, rank) pairs are sorted, then the page's rows alone are
+    # read in full.
+    sql = (
+        f"WITH {ctes} "
+        "SELECT d.kind, d.object_id, d.uuid, d.slug, d.title, d.texts, "
+        f"page.search_rank, page.ranked, {total} FROM ("
+        "SELECT ranked.id, ranked.search_rank, COUNT(*) OVER () AS ranked "
+        f"FROM ({ranked_rows}) AS ranked "
+        "ORDER BY ranked.search_rank DESC, ranked.id LIMIT %s OFFSET %s) AS page "
+        f"JOIN {DOCUMENTS} AS d ON d.id = page.id "
+        "ORDER BY page.search_rank DESC, page.id"
+    )
+    params = [*ctes_params, request.page_size, offset]
+    rows = run_statement(sql, params)
+    if rows:
+        matches, ranked = int(rows[0][8]), int(rows[0][7])
+    else:
+        matches = (
+            count((f"{found} LIMIT {COUNT_LIMIT + 1}", found_params)) if offset else 0
+        )
+        ranked = min(matches, RANK_WINDOW)
     lang = request.lang or kinds.language_codes()[0]
     words = query.positive_words()
     hits = [hit(row, lang, words) for row in rows]
     facets, approximate = [], False
-    if request.facets and total:
-        facets, approximate = facets_for(request, unranked, total=total)
+    if request.facets and matches:
+        # Counted among the matches the total counts (all of them, up to the
+        # limit), so the facets never describe more than `total` says; beyond
+        # the limit they are of the first matches only, so not exact either.
+        body = (
+            f"FROM ({found} LIMIT {COUNT_LIMIT}) AS {DOCUMENTS} WHERE 1 = 1",
+            found_params,
+        )
+        facets, approximate = facets_for(request, body, total=min(matches, COUNT_LIMIT))
+        approximate = approximate or matches > COUNT_LIMIT
     return SearchResult(
-        total, hits, facets, request.page, request.page_size, approximate
+        total=min(matches, COUNT_LIMIT),
+        hits=hits,
+        facets=facets,
+        page=request.page,
+        page_size=request.page_size,
+        facets_approximate=approximate,
+        total_exact=matches <= COUNT_LIMIT,
+        ranking_exact=matches <= RANK_WINDOW,
+        ranked=ranked,
     )
 
 
-def count(body: tuple[str, list]) -> int:
-    return int(run_statement(f"SELECT COUNT(*) {body[0]}", body[1])[0][0])
+@dataclass(frozen=True)
+class Parts:
+    """What both statement shapes are made of: the backend's match, the request's
+    conditions on the documents (`where`), the statement of the matches' ids
+    (`found`) and the names-and-titles tier's conditions, with their parameters."""
+
+    match: Match
+    where: str
+    where_params: list
+    found: str
+    found_params: list
+    titled_where: str
+    titled_params: list
+
+
+def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str]:
+    """PostgreSQL's statement parts (CTEs and their parameters, the ranked rows,
+    the total): each index is read once, since reading one costs in proportion
+    to its matches (a GIN index gives a whole bitmap), and a candidate is ranked
+    by looking its document up by key.
+
+    `matched`: the first matches, enough to count up to the limit. Candidates:
+    the first RANK_WINDOW documents whose names or titles match, read only when
+    the matches overflow the window (a condition evaluated once), and the first
+    RANK_WINDOW matches. Each candidate is ranked in a fenced subquery, so the
+    sort handles (id, rank) pairs, not the documents' vectors."""
+    match, where, where_params = parts.match, parts.where, parts.where_params
+    found, found_params = parts.found, parts.found_params
+    titled_where, titled_params = parts.titled_where, parts.titled_params
+    window_full = f"(SELECT COUNT(*) FROM matched) > {RANK_WINDOW}"
+    ctes = (
+        f"matched AS MATERIALIZED ({found} LIMIT {COUNT_LIMIT + 1}), "
+        "candidates AS MATERIALIZED ("
+        f"SELECT id FROM (SELECT {DOCUMENTS}.id FROM {match.titled} "
+        f"WHERE {titled_where} AND {window_full} LIMIT {RANK_WINDOW}) AS titled "
+        "UNION "
+        f"SELECT id FROM (SELECT id FROM matched LIMIT {RANK_WINDOW}) AS first)"
+    )
+    ranked = (
+        f"SELECT {DOCUMENTS}.id, {match.rank} AS search_rank "
+        f"FROM {match.tables} WHERE {where} AND "
+        f"{match.among.format(candidates='candidates')}{match.fence}"
+    )
+    params = [*found_params, *titled_params, *match.tables_params, *where_params]
+    return ctes, params, ranked, "(SELECT COUNT(*) FROM matched)"
+
+
+def _ranked_in_scan(parts: Parts) -> tuple[str, list, str, str]:
+    """SQLite's statement parts (see `_ranked_by_lookup`): bm25 can only be
+    computed in the scan that matches, and each scan of a prefix costs its
+    setup (about 12 ms for a word in 380,000 documents), so an answer of up to
+    RANK_WINDOW matches is one scan that ranks them all (`head`). Only when it
+    is full do the other scans run (a LIMIT evaluated once): the count up to
+    the limit, the names-and-titles tier, and, when some title matches are not
+    in `head`, the scan that ranks them."""
+    match, where, where_params = parts.match, parts.where, parts.where_params
+    found, found_params = parts.found, parts.found_params
+    titled_where, titled_params = parts.titled_where, parts.titled_params
+    window_full = f"(SELECT COUNT(*) FROM head) >= {RANK_WINDOW}"
+
+    def when_full(limit: int) -> str:
+        # A LIMIT of 0 ends a scan before it starts (a WHERE condition would
+        # still start it, and starting is what costs).
+        return f"LIMIT CASE WHEN {window_full} THEN {limit} ELSE 0 END"
+
+    ctes = (
+        f"head AS MATERIALIZED (SELECT {DOCUMENTS}.id AS id, {match.rank} AS "
+        f"search_rank FROM {match.tables} WHERE {where} LIMIT {RANK_WINDOW}), "
+        f"matched AS MATERIALIZED ({found} {when_full(COUNT_LIMIT + 1)}), "
+        f"titled AS MATERIALIZED (SELECT {DOCUMENTS}.id FROM {match.titled} "
+        f"WHERE {titled_where} {when_full(RANK_WINDOW)}), "
+        f"extra AS MATERIALIZED (SELECT {DOCUMENTS}.id AS id, {match.rank} AS "
+        f"search_rank FROM {match.tables} WHERE {where} AND "
+        f"{match.among.format(candidates='titled')} "
+        f"AND {DOCUMENTS}.id NOT IN (SELECT id FROM head) LIMIT CASE WHEN EXISTS "
+        "(SELECT 1 FROM titled WHERE id NOT IN (SELECT id FROM head)) "
+        f"THEN {RANK_WINDOW} ELSE 0 END)"
+    )
+    ranked = (
+        "SELECT id, search_rank FROM head UNION ALL SELECT id, search_rank FROM extra"
+    )
+    total = (
+        f"CASE WHEN {window_full} THEN (SELECT COUNT(*) FROM matched) "
+        "ELSE (SELECT COUNT(*) FROM head) END"
+    )
+    params = [
+        *match.tables_params,
+        *where_params,
+        *found_params,
+        *titled_params,
+        *match.tables_params,
+        *where_params,
+    ]
+    return ctes, params, ranked, total
+
+
+def count(found: tuple[str, list]) -> int:
+    """How many rows the statement `found` selects."""
+    return int(
+        run_statement(f"SELECT COUNT(*) FROM ({found[0]}) AS found", found[1])[0][0]
+    )
 
 
 def _json(value: Any) -> Any:
@@ -195,7 +356,7 @@ def _json(value: Any) -> Any:
 
 
 def hit(row: tuple, lang: str, words: list[str]) -> Hit:
-    kind, object_id, uuid, slug, title, texts, rank, _total = row
+    kind, object_id, uuid, slug, title, texts, rank, _ranked, _total = row
     titles = _json(title) or {}
     default = kinds.language_codes()[0]
     title_lang = lang if titles.get(lang) else default

@@ -104,10 +104,12 @@ def plan_nodes(plan: dict) -> list[dict]:
 
 
 @postgresql_only
-def test_the_query_is_made_once_for_the_whole_statement():
+def test_the_query_is_made_once_for_each_part_of_the_statement():
     """The readings of the query (unaccent, then each configuration's parser) are
-    computed once per statement, not again for every document tested or ranked,
-    and only the (id, rank) pairs of the matches reach the count and the sort."""
+    computed at most once for each of the statement's three parts (the counted
+    matches, the names-and-titles candidates, which are not read at all below
+    the window, the ranked ones), not again for every document tested or
+    ranked, and only the (id, rank) pairs of the candidates reach the sort."""
     for n in range(3):
         f.make_event(**PUBLISHED, title_en=f"Lantern raid {n}")
     sql, result = statements(SearchRequest("lantern", facets=False))
@@ -117,8 +119,11 @@ def test_the_query_is_made_once_for_the_whole_statement():
         plan = cursor.fetchone()[0]
     nodes = plan_nodes((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
     readings = [node for node in nodes if node["Node Type"] == "Values Scan"]
-    assert len(readings) == 1 and readings[0]["Actual Loops"] == 1
-    assert readings[0]["Actual Rows"] == 1 + len(kinds.language_codes())
+    # The names-and-titles part is not run at all with so few matches.
+    assert sorted(reading["Actual Loops"] for reading in readings) == [0, 1, 1]
+    for reading in readings:
+        if reading["Actual Loops"]:
+            assert reading["Actual Rows"] == 1 + len(kinds.language_codes())
     (window,) = [node for node in nodes if node["Node Type"] == "WindowAgg"]
     assert window["Actual Rows"] == 3
     # What it counts is an id and a rank (8 bytes each), not a document's vector.
