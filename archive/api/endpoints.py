@@ -149,6 +149,8 @@ class SearchView(ApiMixin, APIView):
             return render_json(
                 {
                     "count": page.count,
+                    "count_exact": page.count_exact,
+                    "ranking_exact": page.ranking_exact,
                     "next": page_link(request, page.next_cursor),
                     "previous": None,
                     "results": page.results,

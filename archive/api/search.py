@@ -11,7 +11,10 @@ language it is in (the requested one, or English where it has no translation).
 It is computed from the requester's documents alone (on SQLite, bm25's statistics
 come from the audience's own FTS table), so a hidden record never moves it
 (tests/search/test_visibility.py). `facets_approximate` is true when the facet
-counts are estimates (very many matches; see `archive.search.facets`).
+counts are estimates (very many matches; see `archive.search.facets`);
+`count_exact` is false when `count` is a lower bound (more than 10,000 matches),
+`ranking_exact` when the hits are the best of a bounded set of candidates (more
+than 500 matches; see `archive.search.engine`).
 """
 
 from __future__ import annotations
@@ -97,6 +100,8 @@ def parse_cursor(cursor: str | None, page_size: int) -> int:
 @dataclass
 class SearchPage:
     count: int
+    count_exact: bool
+    ranking_exact: bool
     results: list[dict]
     facets: dict[str, list[dict]]
     facets_approximate: bool
@@ -128,6 +133,8 @@ def run(
         raise InvalidParameter({error.field: [str(error)]}) from error
     return SearchPage(
         count=result.total,
+        count_exact=result.total_exact,
+        ranking_exact=result.ranking_exact,
         results=[present_hit(ctx, hit) for hit in result.hits],
         facets=present_facets(result),
         facets_approximate=result.facets_approximate,

@@ -17,6 +17,7 @@ from archive import kinds
 from archive.api.context import CHANGE_ACTIONS, LANGUAGES, RECORD_TYPES
 from archive.api.fields import TranslatedField
 from archive.search.documents import FACETS
+from archive.search.engine import COUNT_LIMIT, RANK_WINDOW
 
 
 class SearchHitSerializer(s.Serializer):
@@ -104,7 +105,23 @@ class ProblemSerializer(s.Serializer):
 
 
 class SearchPageSerializer(s.Serializer):
-    count = s.IntegerField(read_only=True, help_text="Matches of every type.")
+    count = s.IntegerField(
+        read_only=True,
+        help_text=f"Matches of every type, counted up to {COUNT_LIMIT:,}: with "
+        f"more, {COUNT_LIMIT:,} and `count_exact` is false.",
+    )
+    count_exact = s.BooleanField(
+        read_only=True,
+        help_text=f"False when more than {COUNT_LIMIT:,} records match: `count` is "
+        "then a lower bound.",
+    )
+    ranking_exact = s.BooleanField(
+        read_only=True,
+        help_text=f"False when more than {RANK_WINDOW:,} records match: the results "
+        f"are then the best among the first {RANK_WINDOW:,} records whose names or "
+        f"titles match and the first {RANK_WINDOW:,} matches, and pages end with "
+        "them. Add words or filters to rank every match.",
+    )
     next = s.URLField(read_only=True, allow_null=True)
     previous = s.URLField(read_only=True, allow_null=True, help_text="Always null.")
     results = SearchHitSerializer(many=True, read_only=True)

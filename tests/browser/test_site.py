@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from archive import models as m
@@ -184,3 +185,43 @@ def test_content_warning_hides_the_record_until_asked_without_javascript(
     page.keyboard.press("Enter")
     assert picture.count() == 1
     context.close()
+
+
+def test_a_bounded_search_says_so_and_passes_axe(
+    live_server, browser, axe_source, monkeypatch
+):
+    """With more matches than the engine counts and ranks, the page says "more
+    than" and why the order is what it is, readably at both widths, in English
+    and French (the limits are made small)."""
+    monkeypatch.setattr("archive.search.engine.COUNT_LIMIT", 3)
+    monkeypatch.setattr("archive.search.engine.RANK_WINDOW", 2)
+    for _ in range(5):
+        f.published(f.make_event(description="A passing mention of qxbounded."))
+    f.published(f.make_event(title="Qxbounded"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    found = {}
+    for width_name, width in WIDTHS.items():
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, bypass_csp=True
+        )
+        page = context.new_page()
+        for code, many in (
+            ("en", "More than 3 results"),
+            ("fr", "Plus de 3 résultats"),
+        ):
+            with translation.override(code):
+                path = reverse("archive:search")
+            page.goto(f"{live_server.url}{path}?q=qxbounded")
+            assert page.get_by_role("status").inner_text() == many
+            first = page.locator("ol.results li a").first
+            assert first.inner_text() == "Qxbounded"
+            assert page.locator("p.meta").first.is_visible()
+            violations = run_axe(page, axe_source)
+            if violations:
+                found[f"{width_name} {code}"] = [v["id"] for v in violations]
+            page.screenshot(
+                path=str(SCREENSHOTS / f"search-bounded-{code}-{width_name}.png"),
+                full_page=True,
+            )
+        context.close()
+    assert not found, found

@@ -2153,7 +2153,12 @@ export interface components {
             /** @description The name exactly as the Yad Vashem file gives it. */
             readonly name_as_listed: string | null;
             readonly listed_in: components["schemas"]["Ref"] | null;
-            readonly relation: string | null;
+            readonly relation: (string | null) | {
+                en: string | null;
+                fr: string | null;
+                nl: string | null;
+                de: string | null;
+            };
             readonly posthumous: boolean;
         };
         Rights: {
@@ -2172,8 +2177,12 @@ export interface components {
             readonly language: components["schemas"]["FacetValue"][];
         };
         SearchPage: {
-            /** @description Matches of every type. */
+            /** @description Matches of every type, counted up to 10,000: with more, 10,000 and `count_exact` is false. */
             readonly count: number;
+            /** @description False when more than 10,000 records match: `count` is then a lower bound. */
+            readonly count_exact: boolean;
+            /** @description False when more than 500 records match: the results are then the best among the first 500 records whose names or titles match and the first 500 matches, and pages end with them. Add words or filters to rank every match. */
+            readonly ranking_exact: boolean;
             /** Format: uri */
             readonly next: string | null;
             /**
