@@ -40,6 +40,30 @@ def languages_match_translations(app_configs, **kwargs):
     return []
 
 
+#: The oldest SQLite whose SQL the search statements use (`AS MATERIALIZED`,
+#: 3.35); Django itself accepts older ones.
+SQLITE_MINIMUM = (3, 35, 0)
+
+
+@register()
+def sqlite_is_recent_enough(app_configs, **kwargs):
+    """Search would answer every query with a syntax error on an older SQLite
+    (Debian 11 ships 3.34): say so at startup instead."""
+    import sqlite3
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return []
+    if sqlite3.sqlite_version_info >= SQLITE_MINIMUM:
+        return []
+    return [
+        Error(
+            f"SQLite {sqlite3.sqlite_version} is too old for search.",
+            hint="Use SQLite 3.35 or newer (Python built against it), or PostgreSQL.",
+            id="archive.E004",
+        )
+    ]
+
+
 def _where(config: dict) -> tuple:
     options = config.get("OPTIONS", {})
     return (

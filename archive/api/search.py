@@ -12,9 +12,10 @@ It is computed from the requester's documents alone (on SQLite, bm25's statistic
 come from the audience's own FTS table), so a hidden record never moves it
 (tests/search/test_visibility.py). `facets_approximate` is true when the facet
 counts are estimates (very many matches; see `archive.search.facets`);
-`count_exact` is false when `count` is a lower bound (more than 10,000 matches),
-`ranking_exact` when the hits are the best of a bounded set of candidates (more
-than 500 matches; see `archive.search.engine`).
+`count_exact` is false when `count` is a lower bound (more than
+`engine.COUNT_LIMIT` matches), `ranking_exact` when the hits are the best of a
+bounded set of candidates (more than `engine.RANK_WINDOW` matches; see
+`archive.search.engine`).
 """
 
 from __future__ import annotations

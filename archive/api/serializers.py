@@ -120,7 +120,8 @@ class SearchPageSerializer(s.Serializer):
         help_text=f"False when more than {RANK_WINDOW:,} records match: the results "
         f"are then the best among the first {RANK_WINDOW:,} records whose names or "
         f"titles match and the first {RANK_WINDOW:,} matches, and pages end with "
-        "them. Add words or filters to rank every match.",
+        f"them. Words or filters that leave {RANK_WINDOW:,} matches or fewer rank "
+        "every match.",
     )
     next = s.URLField(read_only=True, allow_null=True)
     previous = s.URLField(read_only=True, allow_null=True, help_text="Always null.")

@@ -84,7 +84,7 @@ class SearchResult:
     #: matches: counted on an even sample of them, scaled).
     facets_approximate: bool = False
     #: False when more than `COUNT_LIMIT` records match: `total` is then
-    #: `COUNT_LIMIT`, a lower bound ("10,000 or more").
+    #: `COUNT_LIMIT`, and more match ("More than 10,000 results" on the site).
     total_exact: bool = True
     #: False when more than `RANK_WINDOW` records match: the hits are then the best
     #: among the candidates ranked (see the module), and pages end with them.
@@ -226,8 +226,8 @@ def search(request: SearchRequest) -> SearchResult:
     facets, approximate = [], False
     if request.facets and matches:
         # Counted among the matches the total counts (all of them, up to the
-        # limit), so the facets never describe more than `total` says; beyond
-        # the limit they are of the first matches only, so not exact either.
+        # limit), so the facets describe the same matches as `total`; beyond the
+        # limit they are of the first matches only, so not exact either.
         body = (
             f"FROM ({found} LIMIT {COUNT_LIMIT}) AS {DOCUMENTS} WHERE 1 = 1",
             found_params,

@@ -100,6 +100,10 @@ def run(
             outcome.error = str(error)
             return outcome
         raise Http404 from error
+    if page > 1 and not result.hits:
+        # Past the last page (the ranked candidates end before the total when
+        # very many records match): a page that does not exist.
+        raise Http404
     outcome.result = result
     outcome.hits = [
         {

@@ -103,17 +103,34 @@ def test_facets_beyond_the_count_limit_are_of_the_counted_matches(api, small_lim
 
 
 def test_hidden_records_take_no_place_among_the_candidates(api, small_limits):
-    """The window and the count read only the audience's documents: drafts
-    matching first, and a draft titled with the word, change nothing."""
-    for _ in range(5):
+    """The count, both tiers and the ranking read only the audience's documents:
+    drafts matching first, and drafts titled with the word (more than the tier
+    holds, created before the visible title match), change nothing."""
+    for _ in range(3):
         f.make_event(status=m.Status.DRAFT, title_en="Qxcanary")
-    shown = mentions(2, "qxcanary")
-    data = api.get("/api/v1/search/", {"q": "qxcanary"}).json()
-    assert sorted(hit["id"] for hit in data["results"]) == sorted(
-        str(event.uuid) for event in shown
-    )
-    assert data["count"] == 2 and data["count_exact"] is True
-    assert data["ranking_exact"] is True
+    shown = mentions(3, "qxcanary")
+    named = f.make_event(**PUBLISHED, title_en="Qxcanary")
+    data = api.get("/api/v1/search/", {"q": "qxcanary", "page_size": 100}).json()
+    ids = [hit["id"] for hit in data["results"]]
+    assert ids[0] == str(named.uuid)
+    assert set(ids) <= {str(event.uuid) for event in [*shown, named]}
+    assert data["count"] == 4 and data["count_exact"] is True
+    assert data["ranking_exact"] is False
+
+
+def test_exactly_the_count_limit_is_an_exact_count(api, small_limits):
+    mentions(4, "qxfour")
+    data = api.get("/api/v1/search/", {"q": "qxfour"}).json()
+    assert data["count"] == 4 and data["count_exact"] is True
+
+
+def test_a_search_page_past_the_ranked_candidates_is_not_found(small_limits):
+    mentions(6, "qxdeep")
+    with translation.override("en"):
+        url = reverse("archive:search")
+    client = Client(HTTP_HOST="localhost")
+    assert client.get(url, {"q": "qxdeep", "page": 1}).status_code == 200
+    assert client.get(url, {"q": "qxdeep", "page": 2}).status_code == 404
 
 
 def test_the_search_page_says_more_than_the_limit_and_why_the_order(small_limits):
@@ -148,3 +165,24 @@ def test_ranking_puts_the_same_record_first_exact_or_bounded(monkeypatch):
     bounded = search(SearchRequest("qxsame", facets=False))
     assert exact.ranking_exact and not bounded.ranking_exact
     assert exact.hits[0].uuid == bounded.hits[0].uuid == named.uuid
+
+
+def test_an_sqlite_too_old_for_the_search_statements_is_an_error(monkeypatch):
+    """The statements use `AS MATERIALIZED` (SQLite 3.35): the system check says
+    so at startup rather than every search failing."""
+    import sqlite3
+
+    from django.conf import settings
+
+    from archive import checks
+
+    monkeypatch.setitem(
+        settings.DATABASES["default"], "ENGINE", "django.db.backends.sqlite3"
+    )
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.34.1")
+    assert [error.id for error in checks.sqlite_is_recent_enough(None)] == [
+        "archive.E004"
+    ]
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 35, 0))
+    assert checks.sqlite_is_recent_enough(None) == []

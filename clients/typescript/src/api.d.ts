@@ -2181,7 +2181,7 @@ export interface components {
             readonly count: number;
             /** @description False when more than 10,000 records match: `count` is then a lower bound. */
             readonly count_exact: boolean;
-            /** @description False when more than 500 records match: the results are then the best among the first 500 records whose names or titles match and the first 500 matches, and pages end with them. Add words or filters to rank every match. */
+            /** @description False when more than 500 records match: the results are then the best among the first 500 records whose names or titles match and the first 500 matches, and pages end with them. Words or filters that leave 500 matches or fewer rank every match. */
             readonly ranking_exact: boolean;
             /** Format: uri */
             readonly next: string | null;
