@@ -8,7 +8,6 @@ statements run at their real sizes on both databases."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -124,16 +123,17 @@ def test_exactly_the_count_limit_is_an_exact_count(api, small_limits):
     assert data["count"] == 4 and data["count_exact"] is True
 
 
-def test_a_search_page_past_the_ranked_candidates_is_not_found(small_limits):
+def test_a_search_page_past_the_ranked_candidates_is_not_found(client, small_limits):
     mentions(6, "qxdeep")
     with translation.override("en"):
         url = reverse("archive:search")
-    client = Client(HTTP_HOST="localhost")
     assert client.get(url, {"q": "qxdeep", "page": 1}).status_code == 200
     assert client.get(url, {"q": "qxdeep", "page": 2}).status_code == 404
 
 
-def test_the_search_page_says_more_than_the_limit_and_why_the_order(small_limits):
+def test_the_search_page_says_more_than_the_limit_and_why_the_order(
+    client, small_limits
+):
     mentions(6, "qxpage")
     for lang, many, bounded in (
         ("en", "More than 4 results", "So many records match"),
@@ -141,15 +141,15 @@ def test_the_search_page_says_more_than_the_limit_and_why_the_order(small_limits
     ):
         with translation.override(lang):
             url = reverse("archive:search")
-        page = Client(HTTP_HOST="localhost").get(url, {"q": "qxpage"})
+        page = client.get(url, {"q": "qxpage"})
         text = page.content.decode()
         assert page.status_code == 200, text[:300]
         assert many in text and bounded in text
 
 
-def test_an_exact_answer_says_nothing_of_bounds_on_the_page():
+def test_an_exact_answer_says_nothing_of_bounds_on_the_page(client):
     named = f.make_event(**PUBLISHED, title_en="Qxplain")
-    page = Client(HTTP_HOST="localhost").get("/en/search/", {"q": "qxplain"})
+    page = client.get("/en/search/", {"q": "qxplain"})
     text = page.content.decode()
     assert "1 result" in text and "More than" not in text
     assert "So many records match" not in text
