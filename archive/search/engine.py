@@ -184,18 +184,17 @@ def search(request: SearchRequest) -> SearchResult:
     where, where_params = conditions(request, searched)
     titled_where = f"{match.titled_condition}{where}"
     where = f"{match.condition}{where}"
-    found_params = [*match.tables_params, *match.condition_params, *where_params]
     parts = Parts(
         match=match,
         where=where,
         where_params=[*match.condition_params, *where_params],
         # The matches' ids (completed by a LIMIT, or a condition and a LIMIT).
         found=f"SELECT {DOCUMENTS}.id FROM {match.unranked} WHERE {where}",
-        found_params=found_params,
+        found_params=[*match.tables_params, *match.condition_params, *where_params],
         titled_where=titled_where,
         titled_params=[*match.titled_params, *where_params],
     )
-    found = parts.found
+    found, found_params = parts.found, parts.found_params
     offset = (request.page - 1) * request.page_size
     shape = _ranked_in_scan if match.ranks_in_scan else _ranked_by_lookup
     ctes, ctes_params, ranked_rows, total = shape(parts)
