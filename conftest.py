@@ -65,3 +65,13 @@ def _default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _unanalysed_search(monkeypatch):
+    """Searches read their matches as on a database never analysed (from the index,
+    with the whole query), whatever ANALYZE statistics autovacuum gathered meanwhile:
+    the statistics are read once in a while, so a test counting statements or
+    reading a plan would otherwise depend on the tests before it. The other ways
+    are tested, against this one, in tests/search/test_plans.py."""
+    monkeypatch.setattr("archive.search.estimates.lexemes", lambda column: None)

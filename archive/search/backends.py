@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from django.db import connection
 
 from archive import kinds
+from archive.search import estimates
+from archive.search.estimates import Plan, Way
 from archive.search.query import Query, fts5_match, tsquery_text, websearch_text
 
 DOCUMENTS = "archive_searchdocument"
@@ -86,6 +88,16 @@ class Match:
     #: merged into the statement around it by the planner (PostgreSQL's `OFFSET
     #: 0`; nothing on SQLite, whose subqueries here are never merged that way).
     fence: str = ""
+    #: A condition on `tables` testing a document already found (a candidate
+    #: looked up by key) without reading an index; `condition` when empty.
+    test: str = ""
+    #: SQL to run first, in the same transaction as the statements reading these
+    #: pieces (`estimates.SYNCHRONIZED_SCANS_OFF` when a scan is stopped by a LIMIT).
+    setup: str = ""
+
+    @property
+    def tested(self) -> str:
+        return self.test or self.condition
 
 
 def audience_flag(audience: str) -> str:
@@ -98,7 +110,13 @@ def audience_flag(audience: str) -> str:
 class SqliteBackend:
     name = "sqlite"
 
-    def match(self, query: Query, audience: str) -> Match:
+    def match(
+        self,
+        query: Query,
+        audience: str,
+        limit: int | None = None,
+        titled_limit: int | None = None,
+    ) -> Match:
         a, b, c = WEIGHTS
         fts = FTS_TABLE.format(audience=audience_flag(audience))
         # bm25() may only be called in the query that scans the FTS table, so the
@@ -177,9 +195,15 @@ TITLED_VECTOR = f"ts_filter({DOCUMENTS}.vector, '{{a}}')"
 FENCE = " OFFSET 0"
 
 
-def tsquery_sql(readings: list[str]) -> str:
-    """A subquery giving one `query` row: the OR of the distinct, non-empty
-    readings (SQL tsquery expressions), in their order.
+def tsquery_sql(
+    readings: list[str], drivers: dict[str, list[str]] | None = None
+) -> str:
+    """A subquery giving one row: `query`, the OR of the distinct, non-empty
+    readings (SQL tsquery expressions), in their order; and for each name of
+    `drivers`, a column of that name: the OR of a word's readings, one per reading
+    of the query in the same order (`PostgresBackend.word_readings`), each
+    replaced by the query's own reading where the word's is empty (a stop word in
+    that language: the query's reading does not require it there).
 
     Made once per statement (fenced): merged into the statement (unaccent is only
     STABLE, so the planner cannot fold it to a constant), the query was made again
@@ -190,12 +214,36 @@ def tsquery_sql(readings: list[str]) -> str:
     same, but it costs in proportion to the query's size. Empty readings (a
     language's stop words) are left out, as `||` leaves them out; the 'simple'
     reading is never empty."""
-    values = ", ".join(f"({n}, {reading})" for n, reading in enumerate(readings))
+    drivers = drivers or {}
+    rows = ", ".join(
+        f"({n}, {reading}" + "".join(f", {word[n]}" for word in drivers.values()) + ")"
+        for n, reading in enumerate(readings)
+    )
+    names = "".join(f", {name}" for name in drivers)
+    kept = "".join(
+        f", CASE WHEN numnode({name}) > 0 THEN {name} ELSE reading END AS {name}"
+        for name in drivers
+    )
+
+    def combined(column: str) -> str:
+        return (
+            "(SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
+            f"FROM (SELECT {column}::text AS part, MIN(n) AS first FROM readings "
+            f"WHERE numnode(reading) > 0 GROUP BY {column}::text) AS parts)"
+        )
+
+    if not drivers:
+        return (
+            "SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
+            "AS query FROM (SELECT reading::text AS part, MIN(n) AS first "
+            f"FROM (VALUES {rows}) AS readings(n, reading) "
+            "WHERE numnode(reading) > 0 GROUP BY reading::text) AS parts" + FENCE
+        )
+    columns = "".join(f", {combined(name)} AS {name}" for name in drivers)
     return (
-        "SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
-        "AS query FROM (SELECT reading::text AS part, MIN(n) AS first "
-        f"FROM (VALUES {values}) AS readings(n, reading) "
-        "WHERE numnode(reading) > 0 GROUP BY reading::text) AS parts" + FENCE
+        f"WITH readings AS (SELECT n, reading{kept} FROM (VALUES {rows}) "
+        f"AS given(n, reading{names})) "
+        f"SELECT {combined('reading')} AS query{columns}" + FENCE
     )
 
 
@@ -204,30 +252,94 @@ class PostgresBackend:
 
     def readings(self, query: Query) -> tuple[list[str], list]:
         """The query read by each configuration (SQL tsquery expressions), and
-        their parameters: the prefix query on the unstemmed ('simple') lexemes,
-        then the same words stemmed in each content language
-        (websearch_to_tsquery never raises)."""
-        readings = ["to_tsquery('simple', unaccent(%s))"]
-        params: list = [tsquery_text(query)]
-        words = websearch_text(query)
-        for lang in kinds.language_codes():
-            readings.append(
-                "websearch_to_tsquery(archive_search_config(%s), unaccent(%s))"
-            )
-            params.extend([lang, words])
-        return readings, params
+        their parameters, in order (`reading_pairs`)."""
+        pairs = self.reading_pairs(query)
+        return [sql for sql, _ in pairs], [
+            value for _, given in pairs for value in given
+        ]
 
-    def match(self, query: Query, audience: str) -> Match:
-        readings, params = self.readings(query)
+    def reading_pairs(self, query: Query) -> list[tuple[str, list]]:
+        """Each configuration's reading of the query (an SQL tsquery expression)
+        with its parameters: the prefix query on the unstemmed ('simple')
+        lexemes, then the same words stemmed in each content language.
+
+        A language's reading is made group by group and joined with `&&`:
+        websearch_to_tsquery has no parentheses and binds AND tighter than OR,
+        so "lantern OR convoy raid" read whole would find "lantern" alone.
+        (websearch_to_tsquery never raises; a group of stop words reads as an
+        empty query, which `&&` and `!!` leave out, as websearch_to_tsquery
+        leaves out stop words.)"""
+        pairs = [("to_tsquery('simple', unaccent(%s))", [tsquery_text(query)])]
+        stemmed = "websearch_to_tsquery(archive_search_config(%s), unaccent(%s))"
+        parts = [(stemmed, websearch_text(Query(groups=[g]))) for g in query.groups]
+        parts.extend(
+            (f"!!{stemmed}", websearch_text(Query(groups=[[t]])))
+            for t in query.excluded
+        )
+        for lang in kinds.language_codes():
+            sql = " && ".join(part for part, _ in parts)
+            pairs.append(
+                (
+                    f"({sql})" if len(parts) > 1 else sql,
+                    [v for _, text in parts for v in (lang, text)],
+                )
+            )
+        return pairs
+
+    def word_pairs(self, word: str, prefix: bool) -> list[tuple[str, list]]:
+        """One word read by each configuration, as `reading_pairs` reads a query
+        (exactly, or as a prefix on the unstemmed lexemes)."""
+        simple = f"'{word}':*" if prefix else f"'{word}'"
+        pairs = [("to_tsquery('simple', unaccent(%s))", [simple])]
+        stemmed = "websearch_to_tsquery(archive_search_config(%s), unaccent(%s))"
+        pairs.extend((stemmed, [lang, word]) for lang in kinds.language_codes())
+        return pairs
+
+    def match(
+        self,
+        query: Query,
+        audience: str,
+        limit: int | None = None,
+        titled_limit: int | None = None,
+    ) -> Match:
+        """`limit`, `titled_limit`: how many of the first matches, and of the first
+        names-and-titles matches, the statement reads (None: all of them, in no
+        particular order). With a limit, the way they are read is chosen from
+        estimates (`archive.search.estimates`)."""
+        flag = audience_flag(audience)
+        pairs = self.reading_pairs(query)
+        readings = [sql for sql, _ in pairs]
+        params = [value for _, given in pairs for value in given]
         a, b, c = WEIGHTS
-        tables = f"{DOCUMENTS}, ({tsquery_sql(readings)}) AS search_query"
+        plans = {"driver": estimates.INDEX, "titled_driver": estimates.INDEX}
+        if limit is not None:
+            plans["driver"] = estimates.plan(query, limit)
+        if titled_limit is not None:
+            plans["titled_driver"] = estimates.plan(
+                query, titled_limit, (f"archive_search_titled_{flag}_idx", "ts_filter")
+            )
+        drivers = {
+            name: self.word_pairs(plan.word, plan.driver.is_prefix)
+            for name, plan in plans.items()
+            if plan.way is Way.DRIVEN
+        }
+        if drivers:
+            # In the order of tsquery_sql's rows: a reading's, then its words'.
+            params = [
+                value
+                for n, (_sql, given) in enumerate(pairs)
+                for values in [given, *(word[n][1] for word in drivers.values())]
+                for value in values
+            ]
+        driven = {name: [sql for sql, _ in word] for name, word in drivers.items()}
+        tables = f"{DOCUMENTS}, ({tsquery_sql(readings, driven)}) AS search_query"
+        scans = any(plan.way is Way.SCAN for plan in plans.values())
         return Match(
             tables=tables,
             unranked=tables,
             tables_params=params,
             # The flag is the predicate of the audience's partial GIN index.
-            condition=f"{DOCUMENTS}.{audience_flag(audience)} "
-            f"AND {DOCUMENTS}.vector @@ search_query.query",
+            condition=_finding(flag, f"{DOCUMENTS}.vector", plans["driver"], "driver"),
             condition_params=[],
             rank=f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, "
             f"search_query.query) + {TITLE_BOOST} * ts_rank_cd('{{0, 0, 0, {a}}}', "
@@ -236,11 +348,15 @@ class PostgresBackend:
             # (migration 0025) finds these without reading the documents.
             titled=tables,
             titled_params=params,
-            titled_condition=f"{DOCUMENTS}.{audience_flag(audience)} "
-            f"AND {TITLED_VECTOR} @@ search_query.query",
+            titled_condition=_finding(
+                flag, TITLED_VECTOR, plans["titled_driver"], "titled_driver"
+            ),
             among=f"{DOCUMENTS}.id IN (SELECT id FROM {{candidates}})",
             ranks_in_scan=False,
             fence=FENCE,
+            # A candidate is looked up by key and tested, never read from an index.
+            test=_finding(flag, f"{DOCUMENTS}.vector", Plan(Way.SCAN), "driver"),
+            setup=estimates.SYNCHRONIZED_SCANS_OFF if scans else "",
         )
 
     @contextmanager
@@ -256,6 +372,22 @@ class PostgresBackend:
                 [DOCUMENTS],
             )
             return int(cursor.fetchone()[0])
+
+
+def _finding(flag: str, vector: str, plan: Plan, driver: str) -> str:
+    """The condition finding the audience's documents whose `vector` matches, in
+    the way `plan` says: from the GIN index with the whole query, from the index
+    with the driving word (`search_query.{driver}`) and each document found
+    tested against the whole query, or by testing every document (ts_match_vq is
+    what `@@` calls, written as a function so that no index is used)."""
+    if plan.way is Way.SCAN:
+        return f"{DOCUMENTS}.{flag} AND ts_match_vq({vector}, search_query.query)"
+    if plan.way is Way.DRIVEN:
+        return (
+            f"{DOCUMENTS}.{flag} AND {vector} @@ search_query.{driver} "
+            f"AND ts_match_vq({vector}, search_query.query)"
+        )
+    return f"{DOCUMENTS}.{flag} AND {vector} @@ search_query.query"
 
 
 def backend() -> SqliteBackend | PostgresBackend:

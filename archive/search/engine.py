@@ -29,11 +29,13 @@ a word in every record of a large archive took seconds; docs/search.md):
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.safestring import SafeString
 
@@ -180,13 +182,17 @@ def search(request: SearchRequest) -> SearchResult:
     query = parse(request.q)
     if not query:
         return SearchResult(0, [], [], request.page, request.page_size)
-    match = backend().match(query, request.audience.key)
+    match = backend().match(
+        query, request.audience.key, limit=COUNT_LIMIT + 1, titled_limit=RANK_WINDOW
+    )
     where, where_params = conditions(request, searched)
     titled_where = f"{match.titled_condition}{where}"
+    tested = f"{match.tested}{where}"
     where = f"{match.condition}{where}"
     parts = Parts(
         match=match,
         where=where,
+        tested=tested,
         where_params=[*match.condition_params, *where_params],
         # The matches' ids (completed by a LIMIT, or a condition and a LIMIT).
         found=f"SELECT {DOCUMENTS}.id FROM {match.unranked} WHERE {where}",
@@ -211,28 +217,33 @@ def search(request: SearchRequest) -> SearchResult:
         "ORDER BY page.search_rank DESC, page.id"
     )
     params = [*ctes_params, request.page_size, offset]
-    rows = run_statement(sql, params)
-    if rows:
-        matches, ranked = int(rows[0][8]), int(rows[0][7])
-    else:
-        matches = (
-            count((f"{found} LIMIT {COUNT_LIMIT + 1}", found_params)) if offset else 0
-        )
-        ranked = min(matches, RANK_WINDOW)
-    lang = request.lang or kinds.language_codes()[0]
-    words = query.positive_words()
-    hits = [hit(row, lang, words) for row in rows]
-    facets, approximate = [], False
-    if request.facets and matches:
-        # Counted among the matches the total counts (all of them, up to the
-        # limit), so the facets describe the same matches as `total`; beyond the
-        # limit they are of the first matches only, so not exact either.
-        body = (
-            f"FROM ({found} LIMIT {COUNT_LIMIT}) AS {DOCUMENTS} WHERE 1 = 1",
-            found_params,
-        )
-        facets, approximate = facets_for(request, body, total=min(matches, COUNT_LIMIT))
-        approximate = approximate or matches > COUNT_LIMIT
+    with _session(match):
+        rows = run_statement(sql, params)
+        if rows:
+            matches, ranked = int(rows[0][8]), int(rows[0][7])
+        else:
+            matches = (
+                count((f"{found} LIMIT {COUNT_LIMIT + 1}", found_params))
+                if offset
+                else 0
+            )
+            ranked = min(matches, RANK_WINDOW)
+        lang = request.lang or kinds.language_codes()[0]
+        words = query.positive_words()
+        hits = [hit(row, lang, words) for row in rows]
+        facets, approximate = [], False
+        if request.facets and matches:
+            # Counted among the matches the total counts (all of them, up to the
+            # limit), so the facets describe the same matches as `total`; beyond the
+            # limit they are of the first matches only, so not exact either.
+            body = (
+                f"FROM ({found} LIMIT {COUNT_LIMIT}) AS {DOCUMENTS} WHERE 1 = 1",
+                found_params,
+            )
+            facets, approximate = facets_for(
+                request, body, total=min(matches, COUNT_LIMIT)
+            )
+            approximate = approximate or matches > COUNT_LIMIT
     return SearchResult(
         total=min(matches, COUNT_LIMIT),
         hits=hits,
@@ -254,6 +265,8 @@ class Parts:
 
     match: Match
     where: str
+    #: `where` testing a document already found, without reading an index.
+    tested: str
     where_params: list
     found: str
     found_params: list
@@ -271,8 +284,9 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str]:
     the first RANK_WINDOW documents whose names or titles match, read only when
     the matches overflow the window (a condition evaluated once), and the first
     RANK_WINDOW matches. Each candidate is ranked in a fenced subquery, so the
-    sort handles (id, rank) pairs, not the documents' vectors."""
-    match, where, where_params = parts.match, parts.where, parts.where_params
+    sort handles (id, rank) pairs, not the documents' vectors (each tested by
+    `parts.tested`, which reads no index)."""
+    match, where_params = parts.match, parts.where_params
     found, found_params = parts.found, parts.found_params
     titled_where, titled_params = parts.titled_where, parts.titled_params
     window_full = f"(SELECT COUNT(*) FROM matched) > {RANK_WINDOW}"
@@ -286,7 +300,7 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str]:
     )
     ranked = (
         f"SELECT {DOCUMENTS}.id, {match.rank} AS search_rank "
-        f"FROM {match.tables} WHERE {where} AND "
+        f"FROM {match.tables} WHERE {parts.tested} AND "
         f"{match.among.format(candidates='candidates')}{match.fence}"
     )
     params = [*found_params, *titled_params, *match.tables_params, *where_params]
@@ -340,6 +354,20 @@ def _ranked_in_scan(parts: Parts) -> tuple[str, list, str, str]:
         *where_params,
     ]
     return ctes, params, ranked, total
+
+
+@contextmanager
+def _session(match: Match) -> Iterator[None]:
+    """The statements of one search, in one transaction after the match's setup
+    when it has one (a sequential scan's: see `estimates.SYNCHRONIZED_SCANS_OFF`)."""
+    if not match.setup:
+        yield
+        return
+    # No savepoint: a search writes nothing that would need rolling back.
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(match.setup)
+        yield
 
 
 def count(found: tuple[str, list]) -> int:
