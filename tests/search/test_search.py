@@ -69,6 +69,18 @@ def test_stemmed_forms_are_found_on_postgresql_and_prefixes_everywhere(api):
     assert found(api, "barr") == [ref(event)]
 
 
+def test_an_or_joins_two_words_and_the_next_word_is_still_required(api):
+    """`a OR b c` is (a or b) and c on both databases: PostgreSQL's stemmed
+    readings once read it as a or (b and c), and found `a` alone."""
+    alone = f.make_event(**PUBLISHED, title_en="Qxlantern")
+    both = f.make_event(**PUBLISHED, title_en="Qxconvoy raids")
+    lantern = f.make_event(**PUBLISHED, title_en="Qxlantern raids")
+    assert sorted(found(api, "qxlantern OR qxconvoy raid")) == sorted(
+        [ref(both), ref(lantern)]
+    )
+    assert found(api, "qxlantern OR qxconvoy -raid") == [ref(alone)]
+
+
 def test_long_texts_of_every_kind_are_found(api):
     records = {
         "storyword": f.make_recognition(**PUBLISHED, story_en="A storyword here."),
