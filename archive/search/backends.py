@@ -91,9 +91,12 @@ class Match:
     #: A condition on `tables` testing a document already found (a candidate
     #: looked up by key) without reading an index; `condition` when empty.
     test: str = ""
-    #: SQL to run first, in the same transaction as the statements reading these
-    #: pieces (`estimates.SYNCHRONIZED_SCANS_OFF` when a scan is stopped by a LIMIT).
-    setup: str = ""
+    #: When not empty: `condition` on the table's first pages alone, read in table
+    #: order without an index. The first matches are those it finds when it finds
+    #: enough, else those `condition` finds (`engine.first_matches`).
+    probe: str = ""
+    #: The same for `titled_condition`.
+    titled_probe: str = ""
 
     @property
     def tested(self) -> str:
@@ -316,7 +319,10 @@ class PostgresBackend:
             plans["driver"] = estimates.plan(query, limit)
         if titled_limit is not None:
             plans["titled_driver"] = estimates.plan(
-                query, titled_limit, (f"archive_search_titled_{flag}_idx", "ts_filter")
+                query,
+                titled_limit,
+                estimates.titled_column(flag),
+                row_us=estimates.TITLED_ROW_US,
             )
         drivers = {
             name: self.word_pairs(plan.word, plan.driver.is_prefix)
@@ -333,13 +339,13 @@ class PostgresBackend:
             ]
         driven = {name: [sql for sql, _ in word] for name, word in drivers.items()}
         tables = f"{DOCUMENTS}, ({tsquery_sql(readings, driven)}) AS search_query"
-        scans = any(plan.way is Way.SCAN for plan in plans.values())
+        vector = f"{DOCUMENTS}.vector"
         return Match(
             tables=tables,
             unranked=tables,
             tables_params=params,
             # The flag is the predicate of the audience's partial GIN index.
-            condition=_finding(flag, f"{DOCUMENTS}.vector", plans["driver"], "driver"),
+            condition=_finding(flag, vector, plans["driver"], "driver"),
             condition_params=[],
             rank=f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, "
             f"search_query.query) + {TITLE_BOOST} * ts_rank_cd('{{0, 0, 0, {a}}}', "
@@ -355,8 +361,9 @@ class PostgresBackend:
             ranks_in_scan=False,
             fence=FENCE,
             # A candidate is looked up by key and tested, never read from an index.
-            test=_finding(flag, f"{DOCUMENTS}.vector", Plan(Way.SCAN), "driver"),
-            setup=estimates.SYNCHRONIZED_SCANS_OFF if scans else "",
+            test=_tested(flag, vector),
+            probe=_probe(flag, vector, plans["driver"]),
+            titled_probe=_probe(flag, TITLED_VECTOR, plans["titled_driver"]),
         )
 
     @contextmanager
@@ -374,20 +381,33 @@ class PostgresBackend:
             return int(cursor.fetchone()[0])
 
 
+def _tested(flag: str, vector: str) -> str:
+    """The audience's documents whose `vector` matches, tested one by one
+    (ts_match_vq is what `@@` calls, written as a function: no index is used)."""
+    return f"{DOCUMENTS}.{flag} AND ts_match_vq({vector}, search_query.query)"
+
+
 def _finding(flag: str, vector: str, plan: Plan, driver: str) -> str:
     """The condition finding the audience's documents whose `vector` matches, in
-    the way `plan` says: from the GIN index with the whole query, from the index
-    with the driving word (`search_query.{driver}`) and each document found
-    tested against the whole query, or by testing every document (ts_match_vq is
-    what `@@` calls, written as a function so that no index is used)."""
-    if plan.way is Way.SCAN:
-        return f"{DOCUMENTS}.{flag} AND ts_match_vq({vector}, search_query.query)"
+    the way `plan` says: from the GIN index with the whole query, or from the
+    index with the driving word (`search_query.{driver}`), each document found
+    tested against the whole query."""
     if plan.way is Way.DRIVEN:
         return (
             f"{DOCUMENTS}.{flag} AND {vector} @@ search_query.{driver} "
             f"AND ts_match_vq({vector}, search_query.query)"
         )
     return f"{DOCUMENTS}.{flag} AND {vector} @@ search_query.query"
+
+
+def _probe(flag: str, vector: str, plan: Plan) -> str:
+    """The plan's probe: the documents of the table's first pages that match
+    (a TID range scan: it reads the table in order from its first page), or ''."""
+    if not plan.probe_pages:
+        return ""
+    return f"{DOCUMENTS}.ctid < '({int(plan.probe_pages)},0)'::tid AND " + _tested(
+        flag, vector
+    )
 
 
 def backend() -> SqliteBackend | PostgresBackend:

@@ -29,13 +29,11 @@ a word in every record of a large archive took seconds; docs/search.md):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils.safestring import SafeString
 
@@ -44,7 +42,7 @@ from archive import models as m
 from archive.api.context import Audience
 from archive.api.prepared import run_statement
 from archive.search.backends import DOCUMENTS, Match, audience_flag, backend
-from archive.search.facets import Facet, facets_for, filter_condition
+from archive.search.facets import FACET_EXACT, Facet, facets_for, filter_condition
 from archive.search.query import SearchError, SearchRequest, parse
 from archive.search.snippets import snippet
 
@@ -185,10 +183,10 @@ def search(request: SearchRequest) -> SearchResult:
     match = backend().match(
         query, request.audience.key, limit=COUNT_LIMIT + 1, titled_limit=RANK_WINDOW
     )
-    where, where_params = conditions(request, searched)
-    titled_where = f"{match.titled_condition}{where}"
-    tested = f"{match.tested}{where}"
-    where = f"{match.condition}{where}"
+    filters, where_params = conditions(request, searched)
+    titled_where = f"{match.titled_condition}{filters}"
+    tested = f"{match.tested}{filters}"
+    where = f"{match.condition}{filters}"
     parts = Parts(
         match=match,
         where=where,
@@ -199,17 +197,21 @@ def search(request: SearchRequest) -> SearchResult:
         found_params=[*match.tables_params, *match.condition_params, *where_params],
         titled_where=titled_where,
         titled_params=[*match.titled_params, *where_params],
+        filters=(filters, where_params),
+        first=first_matches(
+            match, filters=(filters, where_params), limit=COUNT_LIMIT + 1
+        ),
     )
-    found, found_params = parts.found, parts.found_params
     offset = (request.page - 1) * request.page_size
     shape = _ranked_in_scan if match.ranks_in_scan else _ranked_by_lookup
-    ctes, ctes_params, ranked_rows, total = shape(parts)
+    ctes, ctes_params, ranked_rows, total, sample = shape(parts)
     # The candidates' (id, rank) pairs are sorted, then the page's rows alone are
     # read in full.
     sql = (
         f"WITH {ctes} "
         "SELECT d.kind, d.object_id, d.uuid, d.slug, d.title, d.texts, "
-        f"page.search_rank, page.ranked, {total} FROM ("
+        f"page.search_rank, page.ranked, {total}, CASE WHEN ROW_NUMBER() OVER "
+        f"(ORDER BY page.search_rank DESC, page.id) = 1 THEN {sample} END FROM ("
         "SELECT ranked.id, ranked.search_rank, COUNT(*) OVER () AS ranked "
         f"FROM ({ranked_rows}) AS ranked "
         "ORDER BY ranked.search_rank DESC, ranked.id LIMIT %s OFFSET %s) AS page "
@@ -217,33 +219,39 @@ def search(request: SearchRequest) -> SearchResult:
         "ORDER BY page.search_rank DESC, page.id"
     )
     params = [*ctes_params, request.page_size, offset]
-    with _session(match):
-        rows = run_statement(sql, params)
-        if rows:
-            matches, ranked = int(rows[0][8]), int(rows[0][7])
-        else:
-            matches = (
-                count((f"{found} LIMIT {COUNT_LIMIT + 1}", found_params))
-                if offset
-                else 0
-            )
-            ranked = min(matches, RANK_WINDOW)
-        lang = request.lang or kinds.language_codes()[0]
-        words = query.positive_words()
-        hits = [hit(row, lang, words) for row in rows]
-        facets, approximate = [], False
-        if request.facets and matches:
-            # Counted among the matches the total counts (all of them, up to the
-            # limit), so the facets describe the same matches as `total`; beyond the
-            # limit they are of the first matches only, so not exact either.
+    rows = run_statement(sql, params)
+    first, first_params = parts.first
+    if rows:
+        matches, ranked = int(rows[0][8]), int(rows[0][7])
+    else:
+        matches = count(parts.first) if offset else 0
+        ranked = min(matches, RANK_WINDOW)
+    lang = request.lang or kinds.language_codes()[0]
+    words = query.positive_words()
+    hits = [hit(row, lang, words) for row in rows]
+    facets, approximate = [], False
+    if request.facets and matches:
+        # Counted among the matches the total counts (all of them, up to the
+        # limit), so the facets describe the same matches as `total`; beyond the
+        # limit they are of the first matches only, so not exact either. The
+        # search statement may have given the ids to count already (`sample`).
+        body = (
+            f"FROM (SELECT id FROM ({first}) AS first LIMIT {COUNT_LIMIT}) "
+            f"AS {DOCUMENTS} WHERE 1 = 1",
+            first_params,
+        )
+        if rows and rows[0][9] is not None:
+            # As text both ways: up to 2,000 ids, which psycopg would parse and
+            # dump again element by element (about 3 ms). Looked up by key, each
+            # still only if the audience may find it.
+            flag = audience_flag(request.audience.key)
             body = (
-                f"FROM ({found} LIMIT {COUNT_LIMIT}) AS {DOCUMENTS} WHERE 1 = 1",
-                found_params,
+                f"FROM {DOCUMENTS} WHERE {DOCUMENTS}.{flag} "
+                f"AND {DOCUMENTS}.id = ANY(%s::bigint[])",
+                [rows[0][9]],
             )
-            facets, approximate = facets_for(
-                request, body, total=min(matches, COUNT_LIMIT)
-            )
-            approximate = approximate or matches > COUNT_LIMIT
+        facets, approximate = facets_for(request, body, total=min(matches, COUNT_LIMIT))
+        approximate = approximate or matches > COUNT_LIMIT
     return SearchResult(
         total=min(matches, COUNT_LIMIT),
         hits=hits,
@@ -272,9 +280,13 @@ class Parts:
     found_params: list
     titled_where: str
     titled_params: list
+    #: The request's conditions on the documents (`AND ...`) and their parameters.
+    filters: tuple[str, list]
+    #: The first COUNT_LIMIT + 1 matches' ids, and their parameters.
+    first: tuple[str, list]
 
 
-def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str]:
+def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str, str]:
     """PostgreSQL's statement parts (CTEs and their parameters, the ranked rows,
     the total): each index is read once, since reading one costs in proportion
     to its matches (a GIN index gives a whole bitmap), and a candidate is ranked
@@ -287,14 +299,15 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str]:
     sort handles (id, rank) pairs, not the documents' vectors (each tested by
     `parts.tested`, which reads no index)."""
     match, where_params = parts.match, parts.where_params
-    found, found_params = parts.found, parts.found_params
-    titled_where, titled_params = parts.titled_where, parts.titled_params
-    window_full = f"(SELECT COUNT(*) FROM matched) > {RANK_WINDOW}"
+    first, first_params = parts.first
+    window_full = f" AND (SELECT COUNT(*) FROM matched) > {RANK_WINDOW}"
+    titled, titled_params = first_matches(
+        match, titled=True, filters=parts.filters, gate=window_full, limit=RANK_WINDOW
+    )
     ctes = (
-        f"matched AS MATERIALIZED ({found} LIMIT {COUNT_LIMIT + 1}), "
+        f"matched AS MATERIALIZED ({first}), "
         "candidates AS MATERIALIZED ("
-        f"SELECT id FROM (SELECT {DOCUMENTS}.id FROM {match.titled} "
-        f"WHERE {titled_where} AND {window_full} LIMIT {RANK_WINDOW}) AS titled "
+        f"SELECT id FROM ({titled}) AS titled "
         "UNION "
         f"SELECT id FROM (SELECT id FROM matched LIMIT {RANK_WINDOW}) AS first)"
     )
@@ -303,11 +316,63 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str]:
         f"FROM {match.tables} WHERE {parts.tested} AND "
         f"{match.among.format(candidates='candidates')}{match.fence}"
     )
-    params = [*found_params, *titled_params, *match.tables_params, *where_params]
-    return ctes, params, ranked, "(SELECT COUNT(*) FROM matched)"
+    params = [*first_params, *titled_params, *match.tables_params, *where_params]
+    # The ids the facets count (`facets.facets_for`: every counted match up to
+    # FACET_EXACT, beyond an even sample of them), so that the facet statement
+    # reads no index again.
+    step = (
+        f"((LEAST((SELECT COUNT(*) FROM matched), {COUNT_LIMIT}) + {FACET_EXACT - 1})"
+        f" / {FACET_EXACT})"
+    )
+    sample = (
+        "(SELECT array_agg(id)::text FROM (SELECT id FROM matched "
+        f"LIMIT {COUNT_LIMIT}) AS counted WHERE id %% {step} = 0)"
+    )
+    return ctes, params, ranked, "(SELECT COUNT(*) FROM matched)", sample
 
 
-def _ranked_in_scan(parts: Parts) -> tuple[str, list, str, str]:
+def first_matches(
+    match: Match,
+    *,
+    titled: bool = False,
+    filters: tuple[str, list] = ("", []),
+    gate: str = "",
+    limit: int,
+) -> tuple[str, list]:
+    """The statement of the ids of the first `limit` matches (of the names and
+    titles when `titled`) having the request's `filters` (`AND ...` and their
+    parameters), and its parameters. `gate` (`AND ...`, no parameters) is a
+    condition PostgreSQL tests once, before reading anything.
+
+    With the match's probe (`Match.probe`: the same condition on the table's first
+    pages alone, read in table order), the probe runs first, and the index only
+    when the probe found fewer than `limit` (a condition tested once too). Both
+    keep the table's order, so the first matches are the same either way
+    (`archive.search.estimates`)."""
+    if titled:
+        tables, params = match.titled, match.titled_params
+        condition, probe = match.titled_condition, match.titled_probe
+        condition_params = []
+    else:
+        tables, params = match.unranked, match.tables_params
+        condition, probe = match.condition, match.probe
+        condition_params = match.condition_params
+    extra, extra_params = filters
+    where_params = [*params, *condition_params, *extra_params]
+    ids = f"SELECT {DOCUMENTS}.id FROM {tables} WHERE"
+    if not probe:
+        return f"{ids} {condition}{extra}{gate} LIMIT {limit}", where_params
+    enough = f"(SELECT COUNT(*) FROM probe) >= {limit}"
+    return (
+        f"WITH probe AS MATERIALIZED ({ids} {probe}{extra}{gate} LIMIT {limit}) "
+        f"SELECT id FROM probe WHERE {enough} UNION ALL "
+        f"SELECT id FROM ({ids} NOT {enough} AND {condition}{extra}{gate} "
+        f"LIMIT {limit}) AS indexed",
+        [*where_params, *where_params],
+    )
+
+
+def _ranked_in_scan(parts: Parts) -> tuple[str, list, str, str, str]:
     """SQLite's statement parts (see `_ranked_by_lookup`): bm25 can only be
     computed in the scan that matches, and each scan of a prefix costs its
     setup (about 12 ms for a word in 380,000 documents), so an answer of up to
@@ -353,21 +418,7 @@ def _ranked_in_scan(parts: Parts) -> tuple[str, list, str, str]:
         *match.tables_params,
         *where_params,
     ]
-    return ctes, params, ranked, total
-
-
-@contextmanager
-def _session(match: Match) -> Iterator[None]:
-    """The statements of one search, in one transaction after the match's setup
-    when it has one (a sequential scan's: see `estimates.SYNCHRONIZED_SCANS_OFF`)."""
-    if not match.setup:
-        yield
-        return
-    # No savepoint: a search writes nothing that would need rolling back.
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute(match.setup)
-        yield
+    return ctes, params, ranked, total, "NULL"
 
 
 def count(found: tuple[str, list]) -> int:
@@ -383,7 +434,7 @@ def _json(value: Any) -> Any:
 
 
 def hit(row: tuple, lang: str, words: list[str]) -> Hit:
-    kind, object_id, uuid, slug, title, texts, rank, _ranked, _total = row
+    kind, object_id, uuid, slug, title, texts, rank, _ranked, _total, _sample = row
     titles = _json(title) or {}
     default = kinds.language_codes()[0]
     title_lang = lang if titles.get(lang) else default

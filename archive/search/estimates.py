@@ -1,36 +1,46 @@
 """How many documents a query will match, estimated before it runs, from
 PostgreSQL's own statistics of the search vectors, and the way of reading the
-matches that this makes cheapest (`plan`).
+first matches that this makes cheapest (`plan`).
 
 Why the engine chooses and not PostgreSQL's planner: a GIN index answers a query by
 building the bitmap of *every* match before it gives the first, whatever the
 `LIMIT` (57-90 ms for a prefix found in 380,000 documents at 100,000 recognitions),
-while a sequential scan that stops at the `LIMIT` finds the first 10,001 matches of
-such a word in a few milliseconds. And a query of a common word and a rare one
-(`synthetic recognition 04242`) builds the common word's bitmap too, when the rare
-word's alone, checked against the whole query row by row, finds the same documents.
-The planner cannot see any of this: the query is a value made inside the statement
-(unaccent, four stemmers, fenced so that it is made once), so it plans every query
-with the same fixed guess.
+while reading the table from its first page finds the first 10,001 matches of such
+a word in about 10 ms. And a query of a common word and a rare one (`synthetic
+recognition 04242`) builds the common word's bitmap too, when the rare word's
+alone, each document it finds tested against the whole query, finds the same
+documents. The planner cannot see any of this: the query is a value made inside
+the statement (unaccent, four stemmers, fenced so that it is made once), so it
+plans every query with the same fixed guess.
 
 The estimates come from ANALYZE (which autovacuum runs as the documents change):
 `pg_stats.most_common_elems` holds the most common lexemes of the documents'
-vectors (and of the names-and-titles vectors, statistics of migration 0025's
-expression index) with the fraction of documents holding each. A prefix is
-estimated as the sum of the lexemes it begins; a word that is not among them is
-rarer than the rarest that is. Without statistics (a new database, before its
-first ANALYZE) nothing is estimated and the engine reads the matches as it always
-did, from the index with the whole query.
+vectors (and of the names and titles, statistics of migration 0025's expression
+indexes) with the fraction of documents holding each. A prefix is estimated as the
+sum of the lexemes it begins; a word that is not among them is rarer than the
+rarest that is. Without statistics (a new database, before its first ANALYZE)
+nothing is estimated and the engine reads the matches as it always did, from the
+index with the whole query.
 
-All three ways find the same documents in the same order (the table's physical
-order: a bitmap heap scan and a sequential scan both read it that way; see
-`SYNCHRONIZED_SCANS_OFF`), so the choice changes only the time an answer takes
+A plan reads the index with the whole query (`Way.INDEX`) or with the rarest
+required word (`Way.DRIVEN`), and when matches are common, first *probes* the
+table's first pages (`Plan.probe_pages`, a TID range scan): if they hold enough
+matches, the index is never read. The probe reads at most `PROBE_MARGIN` times the
+rows the estimate says it needs, and at most twice what the index read is
+estimated to cost, so an estimate that is wrong (documents are stored kind by
+kind, so a word in every testimony is in none of the first 300,000 documents)
+costs little, never a scan of the whole table. A query with an exclusion is never
+probed nor driven: the word excluded is often one kind's own. Every way
+finds the same documents in the same order, the table's (a bitmap heap scan reads
+it in that order too; a TID range scan, unlike a sequential one, never starts
+where another left off), so the choice changes only the time an answer takes
 (tests/search/test_plans.py).
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass
@@ -42,32 +52,36 @@ from archive.search.query import Query, Term
 
 #: Seconds the statistics read are kept per process (ANALYZE changes them rarely).
 STATISTICS_TTL = 300.0
-#: Estimated cost, in microseconds, of testing one document in a sequential scan,
+#: Estimated cost, in microseconds, of testing one document read in table order,
 #: of one match in a GIN bitmap, and of fetching and testing one document the
-#: bitmap found (measured at 100,000 recognitions; docs/search.md).
-SCAN_ROW_US = 0.6
-BITMAP_ENTRY_US = 0.2
-FETCH_ROW_US = 1.0
-#: Sequential scans must start at the table's first page, not where the last scan
-#: (stopped by its LIMIT) left off, or "the first matches" would change from one
-#: request to the next. Run in the search's transaction (`SET LOCAL`).
-SYNCHRONIZED_SCANS_OFF = "SET LOCAL synchronize_seqscans = off"
+#: bitmap found (read off EXPLAIN ANALYZE at 100,000 recognitions; docs/search.md).
+SCAN_ROW_US = 1.0
+BITMAP_ENTRY_US = 0.3
+FETCH_ROW_US = 1.5
+#: Testing a document's names and titles costs more than testing its vector: the
+#: whole vector is read, then filtered (`ts_filter`).
+TITLED_ROW_US = 3.5
+#: A probe reads at most this many times the rows the estimate says it needs
+#: (and at most twice what the index read is estimated to cost).
+PROBE_MARGIN = 4
 
-#: Statistics of the whole vectors, and of the names and titles alone.
+#: Statistics of the whole vectors (the names-and-titles ones: `titled_column`).
 VECTOR = ("archive_searchdocument", "vector")
-TITLED = ("archive_search_titled_public_idx", "ts_filter")
+
+
+def titled_column(audience: str) -> tuple[str, str]:
+    """The statistics of an audience's names-and-titles index (migration 0025)."""
+    return (f"archive_search_titled_{audience}_idx", "ts_filter")
 
 
 class Way(Enum):
-    """How the matches are read."""
+    """How the index is read."""
 
-    #: From the GIN index, with the whole query (what PostgreSQL does unaided).
+    #: With the whole query (what PostgreSQL does unaided).
     INDEX = "index"
-    #: From the GIN index, with the rarest required word alone (`Plan.driver`);
-    #: each document it finds is then tested against the whole query.
+    #: With the rarest required word alone (`Plan.word`); each document it finds
+    #: is then tested against the whole query.
     DRIVEN = "driven"
-    #: A sequential scan testing each document, stopped by the LIMIT.
-    SCAN = "scan"
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,9 @@ class Plan:
     #: The required term whose word drives a DRIVEN read, and that word.
     driver: Term | None = None
     word: str = ""
+    #: When more than 0: first test the documents of the table's first this many
+    #: pages (a power of two), and read the index only if they hold too few matches.
+    probe_pages: int = 0
 
 
 INDEX = Plan(Way.INDEX)
@@ -89,7 +106,9 @@ class Lexemes:
     words: tuple[str, ...]
     fractions: tuple[float, ...]
     floor: float
+    #: The documents table's rows and pages (a probe reads the table).
     rows: float
+    pages: float
 
     def fraction(self, word: str, prefix: bool) -> float:
         """The fraction of rows holding `word` (or a lexeme it begins)."""
@@ -132,26 +151,24 @@ def _read(column: tuple[str, str]) -> Lexemes | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, "
-            "GREATEST(c.reltuples, 0) FROM pg_stats AS s JOIN pg_class AS c "
-            "ON c.relname = s.tablename AND c.relnamespace = "
-            "(SELECT oid FROM pg_namespace WHERE nspname = s.schemaname) "
+            "GREATEST(c.reltuples, 0), c.relpages FROM pg_stats AS s, pg_class AS c "
             "WHERE s.schemaname = current_schema() AND s.tablename = %s "
-            "AND s.attname = %s",
-            [table, name],
+            "AND s.attname = %s AND c.oid = to_regclass(%s)",
+            [table, name, VECTOR[0]],
         )
         row = cursor.fetchone()
-    if row is None or row[0] is None:
+    if row is None or row[0] is None or not row[3]:
         return None
-    words, fractions, rows = row
-    # After the lexemes' fractions: the least and the greatest, then the fraction of
-    # empty vectors. A lexeme not listed is rarer than the least listed.
+    words, fractions, rows, pages = row
+    # After the lexemes' fractions come the least and the greatest of them: a
+    # lexeme not listed is rarer than the least listed.
     listed = sorted(zip(words, fractions[: len(words)], strict=True))
-    floor = fractions[len(words)] / 2
     return Lexemes(
         words=tuple(word for word, _ in listed),
         fractions=tuple(fraction for _, fraction in listed),
-        floor=floor,
+        floor=fractions[len(words)] / 2,
         rows=float(rows),
+        pages=float(pages),
     )
 
 
@@ -172,41 +189,63 @@ def fraction(stats: Lexemes, query: Query) -> float:
     return result
 
 
-def plan(query: Query, limit: int, column: tuple[str, str] = VECTOR) -> Plan:
+def plan(
+    query: Query,
+    limit: int,
+    column: tuple[str, str] = VECTOR,
+    row_us: float = SCAN_ROW_US,
+) -> Plan:
     """The cheapest way to read the first `limit` matches of `query`, by the
-    statistics of `column`: a sequential scan when matches are so common that the
-    scan stops early, the index read with the rarest required word when that word
-    is rarer than the rest, the index read with the whole query otherwise (and
-    whenever there are no statistics)."""
+    statistics of `column`: the index read with the whole query or with the
+    rarest required word, whichever is estimated cheaper, first probing the
+    table's first pages when matches are common enough for the probe to be
+    cheaper still (on a database never analysed: the index, whole query)."""
     if connection.vendor != "postgresql":
         return INDEX
     stats = lexemes(column)
-    if stats is None or stats.rows < 1:
+    if stats is None or stats.rows < 1 or stats.pages < 1:
         return INDEX
     rows = stats.rows
     matching = max(fraction(stats, query), 1e-9)
-    scan = min(rows, limit / matching) * SCAN_ROW_US
     # The index with the whole query builds the bitmap of every term's matches.
-    every_term = sum(
-        _term(stats, term) for group in query.groups for term in group
-    ) + sum(_term(stats, term) for term in query.excluded)
-    index = every_term * rows * BITMAP_ENTRY_US + _fetched(
+    terms = [term for group in query.groups for term in group] + query.excluded
+    every_term = sum(_term(stats, term) for term in terms)
+    best = INDEX
+    cost = every_term * rows * BITMAP_ENTRY_US + _fetched(
         rows, matching, matching, limit
     )
-    best = Plan(Way.INDEX), index
-    singles = [group[0] for group in query.groups if len(group) == 1]
-    if len(query.groups) > 1 or query.excluded:
-        for term in singles:
+    # Not with an exclusion: the index leaves out the documents holding the word
+    # excluded, a driving word's read fetches them all (100,000 recognitions for
+    # `synthetic -recognition`).
+    if len(query.groups) > 1 and not query.excluded:
+        for group in query.groups:
+            if len(group) != 1:
+                continue
+            term = group[0]
             for word in term.words:
                 share = stats.fraction(word, prefix=term.is_prefix)
-                cost = share * rows * BITMAP_ENTRY_US + _fetched(
+                driven = share * rows * BITMAP_ENTRY_US + _fetched(
                     rows, share, matching, limit
                 )
-                if cost < best[1]:
-                    best = Plan(Way.DRIVEN, term, word), cost
-    if scan < best[1]:
-        return Plan(Way.SCAN)
-    return best[0]
+                if driven < cost:
+                    best, cost = Plan(Way.DRIVEN, term, word), driven
+    needed = min(rows, limit / matching)
+    # No probe for an exclusion: documents are stored kind by kind, and the word
+    # excluded is often one kind's own (`synthetic -recognition`: the first
+    # 100,000 documents are recognitions), which no estimate of independent
+    # words foresees.
+    if query.excluded or needed * row_us >= cost:
+        return best
+    # The probe costs at most twice the index read it may save, and reads at
+    # most PROBE_MARGIN times the rows it should need (pages are a power of two,
+    # so that few statements differ): a wrong estimate (a word in every
+    # testimony, stored after the first 300,000 documents) costs little more.
+    rows_per_page = rows / stats.pages
+    budget = int(min(2 * cost / row_us, PROBE_MARGIN * needed) / rows_per_page)
+    pages = 1 << max(0, budget.bit_length() - 1)
+    if pages * rows_per_page < needed:
+        return best
+    return dataclasses.replace(best, probe_pages=pages)
 
 
 def _fetched(rows: float, found: float, matching: float, limit: int) -> float:

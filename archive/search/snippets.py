@@ -30,10 +30,23 @@ def _matches(token: str, words: list[str]) -> bool:
 
 
 def _passage(text: str, words: list[str], require: bool) -> str | None:
-    tokens = list(WORD.finditer(text))
+    if require and text.isascii():
+        # An ASCII text is its own plain form, lower-cased: a word found in no
+        # token is not in it at all (most long texts of a hit hold no match).
+        lowered = text.lower()
+        if not any(word in lowered for word in words):
+            return None
+    # The tokens up to one past the passage (a transcript may be long).
+    tokens: list[re.Match] = []
+    first = None
+    for token in WORD.finditer(text):
+        tokens.append(token)
+        if first is None and _matches(token.group(), words):
+            first = len(tokens) - 1
+        if first is not None and len(tokens) > max(0, first - BEFORE) + BEFORE + AFTER:
+            break
     if not tokens:
         return None
-    first = next((i for i, t in enumerate(tokens) if _matches(t.group(), words)), None)
     if first is None and require:
         return None
     start_token = max(0, (first or 0) - BEFORE)

@@ -124,10 +124,11 @@ def test_the_query_is_made_once_for_each_part_of_the_statement():
     for reading in readings:
         if reading["Actual Loops"]:
             assert reading["Actual Rows"] == 1 + len(kinds.language_codes())
-    (window,) = [node for node in nodes if node["Node Type"] == "WindowAgg"]
-    assert window["Actual Rows"] == 3
-    # What it counts is an id and a rank (8 bytes each), not a document's vector.
-    assert window["Plans"][0]["Plan Width"] <= 16, window["Plans"][0]
+    # The count of the ranked (over the candidates), and the page's first row.
+    windows = [node for node in nodes if node["Node Type"] == "WindowAgg"]
+    assert [window["Actual Rows"] for window in windows] == [3, 3]
+    # What is counted is an id and a rank (8 bytes each), not a document's vector.
+    assert min(window["Plans"][0]["Plan Width"] for window in windows) <= 16
 
 
 QUERIES = (

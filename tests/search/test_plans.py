@@ -1,10 +1,10 @@
 """On PostgreSQL the engine chooses how to read a query's matches from ANALYZE's
-statistics (`archive.search.estimates`): from the GIN index with the whole query,
-from the index with the rarest required word (each document found then tested
-against the whole query), or by a sequential scan stopped by the LIMIT. The three
-ways must give the same answers, down to which matches are "the first" when the
-answer is bounded; only the time differs. Elsewhere the root conftest makes every
-search read as on a database never analysed (the index with the whole query)."""
+statistics (`archive.search.estimates`): from the GIN index with the whole query
+or with the rarest required word (each document found then tested against the
+whole query), after probing the table's first pages or not. Every way must give
+the same answers, down to which matches are "the first" when the answer is
+bounded; only the time differs. Elsewhere the root conftest makes every search
+read as on a database never analysed (the index with the whole query)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import dataclasses
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from archive import models as m
 from archive.search import SearchRequest, estimates, search
+from archive.search.backends import PostgresBackend
+from archive.search.engine import first_matches
 from archive.search.estimates import Lexemes, Plan, Way
 from archive.search.query import parse
 from tests import factories as f
@@ -41,19 +42,18 @@ QUERIES = (
 )
 
 
-def forced(way: Way, titled: Way):
+def forced(way: Way, titled: Way, probe_pages: int = 0):
     """estimates.plan as if the statistics chose `way` for the matches and
-    `titled` for the names-and-titles tier (driving by the last required word)."""
+    `titled` for the names-and-titles tier (driving by the last required word),
+    each after probing `probe_pages` pages."""
 
-    def plan(query, limit, column=estimates.VECTOR):
+    def plan(query, limit, column=estimates.VECTOR, row_us=0.0):
         chosen = way if column == estimates.VECTOR else titled
-        if chosen is not Way.DRIVEN:
-            return Plan(chosen)
         singles = [group[0] for group in query.groups if len(group) == 1]
-        if not singles:
-            return estimates.INDEX
+        if chosen is not Way.DRIVEN or not singles:
+            return Plan(Way.INDEX, probe_pages=probe_pages)
         term = singles[-1]
-        return Plan(Way.DRIVEN, term, term.words[-1])
+        return Plan(Way.DRIVEN, term, term.words[-1], probe_pages=probe_pages)
 
     return plan
 
@@ -86,17 +86,20 @@ def answer(q: str, **kwargs) -> tuple:
 
 
 @postgresql_only
+@pytest.mark.parametrize(
+    "probe", [0, 1, 1024], ids=["no-probe", "probe-1", "probe-all"]
+)
 @pytest.mark.parametrize("titled", list(Way))
 @pytest.mark.parametrize("way", list(Way))
 @pytest.mark.parametrize("bounded", [False, True], ids=["exact", "bounded"])
 def test_every_way_of_reading_gives_the_same_answers(
-    monkeypatch, archive_of_lanterns, way, titled, bounded
+    monkeypatch, archive_of_lanterns, way, titled, probe, bounded
 ):
     if bounded:
         monkeypatch.setattr("archive.search.engine.COUNT_LIMIT", 4)
         monkeypatch.setattr("archive.search.engine.RANK_WINDOW", 2)
     expected = {q: answer(q) for q in QUERIES}
-    monkeypatch.setattr("archive.search.estimates.plan", forced(way, titled))
+    monkeypatch.setattr("archive.search.estimates.plan", forced(way, titled, probe))
     for q in QUERIES:
         assert answer(q) == expected[q], q
     assert any(hits for hits, _result in expected.values())
@@ -105,33 +108,36 @@ def test_every_way_of_reading_gives_the_same_answers(
 
 
 @postgresql_only
+@pytest.mark.parametrize("probe", [0, 1024])
 @pytest.mark.parametrize("way", list(Way))
 def test_hidden_records_are_never_found_whatever_the_way(
-    monkeypatch, archive_of_lanterns, way
+    monkeypatch, archive_of_lanterns, way, probe
 ):
-    monkeypatch.setattr("archive.search.estimates.plan", forced(way, way))
+    monkeypatch.setattr("archive.search.estimates.plan", forced(way, way, probe))
     hits, result = answer("qxconvoy raid")
     assert [kind for kind, *_ in hits] == ["event"]
     assert result.total == 1
 
 
 @postgresql_only
-def test_a_scan_starts_at_the_first_page_in_the_search_transaction(
+def test_when_the_probe_finds_enough_the_index_is_not_read(
     monkeypatch, archive_of_lanterns
 ):
-    """A sequential scan stopped by a LIMIT must begin where the table begins,
-    not where the last one stopped: the setting is made for the search's own
-    statements."""
-    monkeypatch.setattr("archive.search.estimates.plan", forced(Way.SCAN, Way.INDEX))
-    with CaptureQueriesContext(connection) as captured:
-        search(SearchRequest("qxlantern"))
-    sql = [query["sql"] for query in captured.captured_queries]
-    assert sql[0] == estimates.SYNCHRONIZED_SCANS_OFF
-    assert "ts_match_vq" in sql[1] and len(sql) == 3
-    monkeypatch.setattr("archive.search.estimates.plan", forced(Way.INDEX, Way.INDEX))
-    with CaptureQueriesContext(connection) as captured:
-        search(SearchRequest("qxlantern"))
-    assert len(captured.captured_queries) == 2
+    """The probe reads the table from its first page (a TID range scan, which
+    never starts where another scan stopped), and the index read under it is
+    skipped when it found enough."""
+    monkeypatch.setattr(
+        "archive.search.estimates.plan", forced(Way.INDEX, Way.INDEX, 8)
+    )
+    match = PostgresBackend().match(parse("qxlantern"), "public", 3, 3)
+    sql, params = first_matches(match, limit=3)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
+        explained = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Tid Range Scan" in explained and "never executed" in explained
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert len(cursor.fetchall()) == 3
 
 
 @pytest.fixture
@@ -146,7 +152,7 @@ def analysed(monkeypatch):
 
 
 @postgresql_only
-def test_statistics_choose_a_scan_for_a_word_in_every_document(analysed):
+def test_statistics_choose_a_probe_for_a_word_in_every_document(analysed):
     for n in range(30):
         f.make_event(**PUBLISHED, title_en=f"Qxeverywhere {n}")
     f.make_event(**PUBLISHED, title_en="Qxeverywhere qxonce")
@@ -155,11 +161,11 @@ def test_statistics_choose_a_scan_for_a_word_in_every_document(analysed):
     estimates.forget()
     stats = estimates.lexemes(estimates.VECTOR)
     assert stats is not None and stats.fraction("qxeverywhere", prefix=False) > 0.5
-    assert estimates.plan(parse("qxeverywhere"), 11).way is Way.SCAN
+    assert estimates.plan(parse("qxeverywhere"), 11).probe_pages > 0
     driven = estimates.plan(parse("qxeverywhere qxonce"), 11)
-    assert (driven.way, driven.word) == (Way.DRIVEN, "qxonce")
-    # Without a limit, every match is read: never a scan for a word this rare.
-    assert estimates.plan(parse("qxonce"), 10**9).way is not Way.SCAN
+    assert (driven.way, driven.word, driven.probe_pages) == (Way.DRIVEN, "qxonce", 0)
+    # Reading every match: no probe for a word this rare.
+    assert estimates.plan(parse("qxonce"), 10**9).probe_pages == 0
     assert search(SearchRequest("qxeverywhere qxonce")).total == 1
 
 
@@ -176,6 +182,7 @@ def test_a_prefix_is_as_common_as_the_lexemes_it_begins():
         fractions=(0.5, 0.25, 0.1, 0.05),
         floor=0.01,
         rows=1000.0,
+        pages=100.0,
     )
     assert stats.fraction("raid", prefix=False) == 0.5
     assert stats.fraction("raid", prefix=True) == 0.75
