@@ -97,6 +97,11 @@ class Match:
     probe: str = ""
     #: The same for `titled_condition`.
     titled_probe: str = ""
+    #: `titled_condition` testing a document already found, without an index.
+    titled_test: str = ""
+    #: When more than 0: the names-and-titles tier is looked for among this many of
+    #: the first matches before anything else is read (`estimates.among_matches`).
+    titled_among: int = 0
 
     @property
     def tested(self) -> str:
@@ -180,6 +185,9 @@ class SqliteBackend:
 
             yield fill
             cursor.execute(trigger)
+
+    def analyse(self) -> None:
+        """Nothing: FTS5 keeps what bm25 needs, and no statistics choose a plan."""
 
     def size(self) -> int:
         with connection.cursor() as cursor:
@@ -324,6 +332,11 @@ class PostgresBackend:
                 estimates.titled_column(flag),
                 row_us=estimates.TITLED_ROW_US,
             )
+        among = 0
+        if limit is not None and titled_limit is not None:
+            among = estimates.among_matches(
+                query, titled_limit, flag, plans["titled_driver"]
+            )
         drivers = {
             name: self.word_pairs(plan.word, plan.driver.is_prefix)
             for name, plan in plans.items()
@@ -364,12 +377,21 @@ class PostgresBackend:
             test=_tested(flag, vector),
             probe=_probe(flag, vector, plans["driver"]),
             titled_probe=_probe(flag, TITLED_VECTOR, plans["titled_driver"]),
+            titled_test=_tested(flag, TITLED_VECTOR),
+            titled_among=among,
         )
 
     @contextmanager
     def bulk_load(self) -> Iterator[Callable[[list[int]], None]]:
         """The vectors are made by the insert trigger (nothing to fill)."""
         yield lambda ids: None
+
+    def analyse(self) -> None:
+        """Gather the statistics searches are planned from (`estimates`; ANALYZE
+        of the table covers its expression indexes), and read them again."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {DOCUMENTS}")
+        estimates.forget()
 
     def size(self) -> int:
         with connection.cursor() as cursor:

@@ -301,9 +301,7 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str, str]:
     match, where_params = parts.match, parts.where_params
     first, first_params = parts.first
     window_full = f" AND (SELECT COUNT(*) FROM matched) > {RANK_WINDOW}"
-    titled, titled_params = first_matches(
-        match, titled=True, filters=parts.filters, gate=window_full, limit=RANK_WINDOW
-    )
+    titled, titled_params = _titled_tier(parts, window_full)
     ctes = (
         f"matched AS MATERIALIZED ({first}), "
         "candidates AS MATERIALIZED ("
@@ -329,6 +327,44 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str, str]:
         f"LIMIT {COUNT_LIMIT}) AS counted WHERE id %% {step} = 0)"
     )
     return ctes, params, ranked, "(SELECT COUNT(*) FROM matched)", sample
+
+
+def _titled_tier(parts: Parts, window_full: str) -> tuple[str, list]:
+    """The ids of the names-and-titles tier (gated by `window_full`): the first
+    RANK_WINDOW documents whose names and titles match, looked for among the
+    first matches first when the match says so (`Match.titled_among`; exact: see
+    `estimates.among_matches`), and otherwise read as `first_matches` reads."""
+    match = parts.match
+    if not match.titled_among:
+        return first_matches(
+            match,
+            titled=True,
+            filters=parts.filters,
+            gate=window_full,
+            limit=RANK_WINDOW,
+        )
+    extra, extra_params = parts.filters
+    enough = f"(SELECT COUNT(*) FROM among) >= {RANK_WINDOW}"
+    rest, rest_params = first_matches(
+        match,
+        titled=True,
+        filters=parts.filters,
+        gate=f"{window_full} AND NOT {enough}",
+        limit=RANK_WINDOW,
+    )
+    # In table order, as every other way reads them.
+    among = (
+        f"SELECT {DOCUMENTS}.id FROM {match.titled} WHERE {DOCUMENTS}.id IN "
+        f"(SELECT id FROM matched LIMIT {int(match.titled_among)}) "
+        f"AND {match.titled_test}{extra}{window_full} "
+        f"ORDER BY {DOCUMENTS}.ctid LIMIT {RANK_WINDOW}"
+    )
+    return (
+        f"WITH among AS MATERIALIZED ({among}) "
+        f"SELECT id FROM among WHERE {enough} UNION ALL "
+        f"SELECT id FROM ({rest}) AS rest",
+        [*match.titled_params, *extra_params, *rest_params],
+    )
 
 
 def first_matches(

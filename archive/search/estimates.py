@@ -64,6 +64,10 @@ TITLED_ROW_US = 3.5
 #: A probe reads at most this many times the rows the estimate says it needs
 #: (and at most twice what the index read is estimated to cost).
 PROBE_MARGIN = 4
+#: The names-and-titles tier looks among at most this many of the first matches
+#: (`among_matches`), at this cost each (looked up by key, names and titles tested).
+AMONG_MATCHES_MAX = 2048
+AMONG_ROW_US = 5.5
 
 #: Statistics of the whole vectors (the names-and-titles ones: `titled_column`).
 VECTOR = ("archive_searchdocument", "vector")
@@ -93,6 +97,8 @@ class Plan:
     #: When more than 0: first test the documents of the table's first this many
     #: pages (a power of two), and read the index only if they hold too few matches.
     probe_pages: int = 0
+    #: Its estimated cost, in microseconds.
+    cost: float = 0.0
 
 
 INDEX = Plan(Way.INDEX)
@@ -234,6 +240,7 @@ def plan(
     # excluded is often one kind's own (`synthetic -recognition`: the first
     # 100,000 documents are recognitions), which no estimate of independent
     # words foresees.
+    best = dataclasses.replace(best, cost=cost)
     if query.excluded or needed * row_us >= cost:
         return best
     # The probe costs at most twice the index read it may save, and reads at
@@ -245,7 +252,33 @@ def plan(
     pages = 1 << max(0, budget.bit_length() - 1)
     if pages * rows_per_page < needed:
         return best
-    return dataclasses.replace(best, probe_pages=pages)
+    return dataclasses.replace(best, probe_pages=pages, cost=needed * row_us)
+
+
+def among_matches(query: Query, limit: int, audience: str, titled: Plan) -> int:
+    """How many of the first matches to look among for the first `limit` documents
+    whose names and titles match, before reading anything else (0: none).
+
+    Without an exclusion every names-and-titles match is a match, so when the
+    first matches (in table order) hold `limit` of them, they are the first
+    `limit` of them: found by looking up a few thousand documents by key instead
+    of reading an index (a word in the title of most of the records it is found
+    in: `synthetic testimony`, whose first matches are testimonies, each titled
+    with the word). Chosen when the estimated share of the matches with the
+    words in their names and titles makes it cheaper than `titled`, the plan of
+    the names-and-titles read."""
+    if connection.vendor != "postgresql" or query.excluded:
+        return 0
+    everything, titles = lexemes(VECTOR), lexemes(titled_column(audience))
+    if everything is None or titles is None:
+        return 0
+    matching = max(fraction(everything, query), 1e-9)
+    share = min(1.0, fraction(titles, query) / matching)
+    needed = max(1, int(2 * limit / max(share, 1e-9)))
+    looked = 1 << (needed - 1).bit_length()
+    if looked > AMONG_MATCHES_MAX or looked * AMONG_ROW_US >= titled.cost:
+        return 0
+    return looked
 
 
 def _fetched(rows: float, found: float, matching: float, limit: int) -> float:

@@ -18,6 +18,7 @@ from archive.search import SearchRequest, estimates, search
 from archive.search.backends import PostgresBackend
 from archive.search.engine import first_matches
 from archive.search.estimates import Lexemes, Plan, Way
+from archive.search.index import rebuild
 from archive.search.query import parse
 from tests import factories as f
 from tests.search.helpers import PUBLISHED
@@ -86,6 +87,7 @@ def answer(q: str, **kwargs) -> tuple:
 
 
 @postgresql_only
+@pytest.mark.parametrize("among", [0, 3, 2048], ids=["apart", "among-3", "among-all"])
 @pytest.mark.parametrize(
     "probe", [0, 1, 1024], ids=["no-probe", "probe-1", "probe-all"]
 )
@@ -93,13 +95,19 @@ def answer(q: str, **kwargs) -> tuple:
 @pytest.mark.parametrize("way", list(Way))
 @pytest.mark.parametrize("bounded", [False, True], ids=["exact", "bounded"])
 def test_every_way_of_reading_gives_the_same_answers(
-    monkeypatch, archive_of_lanterns, way, titled, probe, bounded
+    monkeypatch, archive_of_lanterns, way, titled, probe, among, bounded
 ):
+    """`among`: the names-and-titles tier looked for among that many of the first
+    matches first (never for a query with an exclusion, as the engine does)."""
     if bounded:
         monkeypatch.setattr("archive.search.engine.COUNT_LIMIT", 4)
         monkeypatch.setattr("archive.search.engine.RANK_WINDOW", 2)
     expected = {q: answer(q) for q in QUERIES}
     monkeypatch.setattr("archive.search.estimates.plan", forced(way, titled, probe))
+    monkeypatch.setattr(
+        "archive.search.estimates.among_matches",
+        lambda query, limit, audience, titled: 0 if query.excluded else among,
+    )
     for q in QUERIES:
         assert answer(q) == expected[q], q
     assert any(hits for hits, _result in expected.values())
@@ -193,3 +201,46 @@ def test_a_prefix_is_as_common_as_the_lexemes_it_begins():
     assert estimates.fraction(stats, parse("raid -rescuer")) == pytest.approx(
         0.75 * 0.95
     )
+
+
+@postgresql_only
+@pytest.mark.parametrize("titled_first", [True, False])
+def test_title_matches_among_the_first_matches_are_the_first_title_matches(
+    monkeypatch, titled_first
+):
+    """Looked for among the first matches, the names-and-titles tier is the same
+    as read from its index: found there when the first matches hold enough of
+    them, read from the index when they do not."""
+    monkeypatch.setattr("archive.search.engine.COUNT_LIMIT", 4)
+    monkeypatch.setattr("archive.search.engine.RANK_WINDOW", 2)
+
+    def titled():
+        for n in range(3):
+            f.make_event(**PUBLISHED, title_en=f"Qxtitled {n}")
+
+    def mentions():
+        for n in range(6):
+            f.make_event(**PUBLISHED, description_en=f"Qxtitled in passing {n}")
+
+    for make in (titled, mentions) if titled_first else (mentions, titled):
+        make()
+    expected = answer("qxtitled")
+    assert not expected[1].ranking_exact
+    for among in (1, 2, 4, 2048):
+        monkeypatch.setattr(
+            "archive.search.estimates.among_matches", lambda *args, n=among: n
+        )
+        assert answer("qxtitled") == expected, among
+
+
+@postgresql_only
+def test_a_rebuild_gathers_the_statistics_searches_are_planned_from(analysed):
+    for n in range(3):
+        f.make_event(**PUBLISHED, title_en=f"Qxrebuilt {n}")
+    assert (
+        "qxrebuilt"
+        not in (estimates.lexemes(estimates.VECTOR) or Lexemes((), (), 0, 0, 0)).words
+    )
+    rebuild()
+    stats = estimates.lexemes(estimates.VECTOR)
+    assert stats is not None and stats.fraction("qxrebuilt", prefix=False) > 0.5
