@@ -25,7 +25,13 @@ from django.db import connection
 from archive import kinds
 from archive.search import estimates
 from archive.search.estimates import Plan, Way
-from archive.search.query import Query, fts5_match, tsquery_text, websearch_text
+from archive.search.query import (
+    Query,
+    fts5_match,
+    tsquery_lexeme,
+    tsquery_text,
+    websearch_text,
+)
 
 DOCUMENTS = "archive_searchdocument"
 #: The FTS5 table of an audience's documents: FTS_TABLE.format(audience="public").
@@ -212,7 +218,7 @@ def tsquery_sql(
     """A subquery giving one row: `query`, the OR of the distinct, non-empty
     readings (SQL tsquery expressions), in their order; and for each name of
     `drivers`, a column of that name: the OR of a word's readings, one per reading
-    of the query in the same order (`PostgresBackend.word_readings`), each
+    of the query in the same order (`PostgresBackend.word_pairs`), each
     replaced by the query's own reading where the word's is empty (a stop word in
     that language: the query's reading does not require it there).
 
@@ -300,7 +306,7 @@ class PostgresBackend:
     def word_pairs(self, word: str, prefix: bool) -> list[tuple[str, list]]:
         """One word read by each configuration, as `reading_pairs` reads a query
         (exactly, or as a prefix on the unstemmed lexemes)."""
-        simple = f"'{word}':*" if prefix else f"'{word}'"
+        simple = tsquery_lexeme(word, prefix=prefix)
         pairs = [("to_tsquery('simple', unaccent(%s))", [simple])]
         stemmed = "websearch_to_tsquery(archive_search_config(%s), unaccent(%s))"
         pairs.extend((stemmed, [lang, word]) for lang in kinds.language_codes())
@@ -324,7 +330,9 @@ class PostgresBackend:
         a, b, c = WEIGHTS
         plans = {"driver": estimates.INDEX, "titled_driver": estimates.INDEX}
         if limit is not None:
-            plans["driver"] = estimates.plan(query, limit)
+            plans["driver"] = estimates.plan(
+                query, limit, estimates.vector_column(flag)
+            )
         if titled_limit is not None:
             plans["titled_driver"] = estimates.plan(
                 query,

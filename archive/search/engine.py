@@ -201,6 +201,7 @@ def search(request: SearchRequest) -> SearchResult:
         first=first_matches(
             match, filters=(filters, where_params), limit=COUNT_LIMIT + 1
         ),
+        facets=request.facets,
     )
     offset = (request.page - 1) * request.page_size
     shape = _ranked_in_scan if match.ranks_in_scan else _ranked_by_lookup
@@ -284,13 +285,16 @@ class Parts:
     filters: tuple[str, list]
     #: The first COUNT_LIMIT + 1 matches' ids, and their parameters.
     first: tuple[str, list]
+    #: Whether the answer has facets (the statement then gives their ids).
+    facets: bool = True
 
 
 def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str, str]:
     """PostgreSQL's statement parts (CTEs and their parameters, the ranked rows,
-    the total): each index is read once, since reading one costs in proportion
-    to its matches (a GIN index gives a whole bitmap), and a candidate is ranked
-    by looking its document up by key.
+    the total, the ids the facets count as text or NULL): each index is read at
+    most once, since reading one costs in proportion to its matches (a GIN index
+    gives a whole bitmap), and a candidate is ranked by looking its document up
+    by key.
 
     `matched`: the first matches, enough to count up to the limit. Candidates:
     the first RANK_WINDOW documents whose names or titles match, read only when
@@ -325,6 +329,8 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str, str]:
     sample = (
         "(SELECT array_agg(id)::text FROM (SELECT id FROM matched "
         f"LIMIT {COUNT_LIMIT}) AS counted WHERE id %% {step} = 0)"
+        if parts.facets
+        else "NULL"
     )
     return ctes, params, ranked, "(SELECT COUNT(*) FROM matched)", sample
 

@@ -69,13 +69,21 @@ PROBE_MARGIN = 4
 AMONG_MATCHES_MAX = 2048
 AMONG_ROW_US = 5.5
 
-#: Statistics of the whole vectors (the names-and-titles ones: `titled_column`).
-VECTOR = ("archive_searchdocument", "vector")
+#: The documents' table (a probe reads it; its rows and pages).
+DOCUMENTS = "archive_searchdocument"
+
+
+def vector_column(audience: str) -> tuple[str, str]:
+    """The statistics of an audience's whole vectors: a statistics object over the
+    audience's documents alone (migration 0026), so that words found only in
+    records the audience may not find never change how its searches are read."""
+    return ("statistics", f"archive_search_vector_{audience}_stats")
 
 
 def titled_column(audience: str) -> tuple[str, str]:
-    """The statistics of an audience's names-and-titles index (migration 0025)."""
-    return (f"archive_search_titled_{audience}_idx", "ts_filter")
+    """The statistics of an audience's names-and-titles index (migration 0025: a
+    partial expression index over the audience's documents alone)."""
+    return ("index", f"archive_search_titled_{audience}_idx")
 
 
 class Way(Enum):
@@ -153,26 +161,41 @@ def lexemes(column: tuple[str, str]) -> Lexemes | None:
 
 
 def _read(column: tuple[str, str]) -> Lexemes | None:
-    table, name = column
-    with connection.cursor() as cursor:
-        cursor.execute(
+    """The statistics, each share scaled from the audience's documents to the
+    table's rows (what a probe reads)."""
+    kind, name = column
+    if kind == "statistics":
+        sql = (
             "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, "
-            "GREATEST(c.reltuples, 0), c.relpages FROM pg_stats AS s, pg_class AS c "
-            "WHERE s.schemaname = current_schema() AND s.tablename = %s "
-            "AND s.attname = %s AND c.oid = to_regclass(%s)",
-            [table, name, VECTOR[0]],
+            "1 - s.null_frac, GREATEST(c.reltuples, 0), c.relpages "
+            "FROM pg_stats_ext_exprs AS s, pg_class AS c "
+            "WHERE s.schemaname = current_schema() AND s.statistics_name = %s "
+            "AND c.oid = to_regclass(%s)"
         )
+    else:
+        sql = (
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, "
+            "GREATEST(i.reltuples, 0) / NULLIF(c.reltuples, 0), "
+            "GREATEST(c.reltuples, 0), c.relpages "
+            "FROM pg_stats AS s, pg_class AS i, pg_class AS c "
+            "WHERE s.schemaname = current_schema() AND s.tablename = %s "
+            "AND s.attname = 'ts_filter' AND i.oid = to_regclass(s.tablename) "
+            "AND c.oid = to_regclass(%s)"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [name, DOCUMENTS])
         row = cursor.fetchone()
-    if row is None or row[0] is None or not row[3]:
+    if row is None or row[0] is None or not row[2] or not row[4]:
         return None
-    words, fractions, rows, pages = row
+    words, fractions, share, rows, pages = row
+    share = min(1.0, float(share))
     # After the lexemes' fractions come the least and the greatest of them: a
     # lexeme not listed is rarer than the least listed.
     listed = sorted(zip(words, fractions[: len(words)], strict=True))
     return Lexemes(
         words=tuple(word for word, _ in listed),
-        fractions=tuple(fraction for _, fraction in listed),
-        floor=fractions[len(words)] / 2,
+        fractions=tuple(fraction * share for _, fraction in listed),
+        floor=fractions[len(words)] / 2 * share,
         rows=float(rows),
         pages=float(pages),
     )
@@ -198,7 +221,7 @@ def fraction(stats: Lexemes, query: Query) -> float:
 def plan(
     query: Query,
     limit: int,
-    column: tuple[str, str] = VECTOR,
+    column: tuple[str, str],
     row_us: float = SCAN_ROW_US,
 ) -> Plan:
     """The cheapest way to read the first `limit` matches of `query`, by the
@@ -269,7 +292,8 @@ def among_matches(query: Query, limit: int, audience: str, titled: Plan) -> int:
     the names-and-titles read."""
     if connection.vendor != "postgresql" or query.excluded:
         return 0
-    everything, titles = lexemes(VECTOR), lexemes(titled_column(audience))
+    everything = lexemes(vector_column(audience))
+    titles = lexemes(titled_column(audience))
     if everything is None or titles is None:
         return 0
     matching = max(fraction(everything, query), 1e-9)

@@ -166,14 +166,28 @@ def fts5_match(query: Query) -> str:
     return expression
 
 
+#: Letters a word may hold that PostgreSQL's `unaccent` turns into an apostrophe,
+#: `to_tsquery`'s quote ("Hawaiʻi" became `'hawai'i':*`, a syntax error): doubled,
+#: they come out of unaccent as an escaped quote, and the lexeme is read as the
+#: indexed text is (`'hawai' <-> 'i'`). (`plain` already turned ŉ into ʼn.)
+UNACCENT_QUOTES = str.maketrans({c: c + c for c in "ʹʻʼʽˈ"})
+
+
+def tsquery_lexeme(word: str, prefix: bool = False) -> str:
+    """A word as a quoted `to_tsquery` lexeme, given to unaccent before to_tsquery:
+    words hold only letters and digits, and the letters unaccent makes quotes are
+    doubled (UNACCENT_QUOTES)."""
+    return f"'{word.translate(UNACCENT_QUOTES)}'" + (":*" if prefix else "")
+
+
 def tsquery_text(query: Query) -> str:
-    """The query as `to_tsquery` input: every word a quoted lexeme (words hold only
-    letters and digits, so no quote to escape); single words match as prefixes."""
+    """The query as `to_tsquery` input (through unaccent): every word a quoted
+    lexeme (`tsquery_lexeme`); single words match as prefixes."""
 
     def term(t: Term) -> str:
         if t.is_phrase:
-            return "(" + " <-> ".join(f"'{w}'" for w in t.words) + ")"
-        return f"'{t.words[0]}':*" if t.is_prefix else f"'{t.words[0]}'"
+            return "(" + " <-> ".join(tsquery_lexeme(w) for w in t.words) + ")"
+        return tsquery_lexeme(t.words[0], prefix=t.is_prefix)
 
     def group(terms: list[Term]) -> str:
         return "(" + " | ".join(term(t) for t in terms) + ")"

@@ -58,6 +58,11 @@ AWKWARD = [
     "raid & strike | !x <-> y",
     "raid:*",
     "x" * 200,
+    # Letters PostgreSQL's unaccent turns into an apostrophe (to_tsquery's quote).
+    "Hawaiʻi",
+    "ʼokina raidʹ",
+    '"raidʽ strike"',
+    "raidˈ -strikeʼs",
 ]
 
 
@@ -122,6 +127,14 @@ def test_bad_list_q_is_a_400_problem(api, params):
     response = api.get("/api/v1/events/", params)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_word_with_a_letter_unaccent_makes_a_quote_is_found(api):
+    """`ʻ` (the ʻokina) is a letter inside a word, and PostgreSQL's unaccent turns
+    it into an apostrophe: the query once became a to_tsquery syntax error (500)."""
+    place = f.make_place(**PUBLISHED, name_en="Hawaiʻi")
+    data = api.get("/api/v1/search/", {"q": "Hawaiʻi"}).json()
+    assert [hit["id"] for hit in data["results"]] == [str(place.uuid)]
 
 
 def test_a_known_word_among_syntax_is_still_found(api, some_records):
