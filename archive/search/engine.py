@@ -42,7 +42,12 @@ from archive import models as m
 from archive.api.context import Audience
 from archive.api.prepared import run_statement
 from archive.search.backends import DOCUMENTS, Match, audience_flag, backend
-from archive.search.facets import FACET_EXACT, Facet, facets_for, filter_condition
+from archive.search.facets import (
+    Facet,
+    facets_for,
+    filter_condition,
+    sample_step_sql,
+)
 from archive.search.query import SearchError, SearchRequest, parse
 from archive.search.snippets import snippet
 
@@ -322,10 +327,7 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str, str]:
     # The ids the facets count (`facets.facets_for`: every counted match up to
     # FACET_EXACT, beyond an even sample of them), so that the facet statement
     # reads no index again.
-    step = (
-        f"((LEAST((SELECT COUNT(*) FROM matched), {COUNT_LIMIT}) + {FACET_EXACT - 1})"
-        f" / {FACET_EXACT})"
-    )
+    step = sample_step_sql(f"LEAST((SELECT COUNT(*) FROM matched), {COUNT_LIMIT})")
     sample = (
         "(SELECT array_agg(id)::text FROM (SELECT id FROM matched "
         f"LIMIT {COUNT_LIMIT}) AS counted WHERE id %% {step} = 0)"

@@ -49,6 +49,24 @@ LABELS = {
 }
 
 
+def sample_step(total: int) -> int:
+    """Every how many ids the facets count, for `total` matches: 1 (every match) up
+    to `FACET_EXACT`, beyond `ceil(total / FACET_EXACT)`, so that about
+    `FACET_EXACT` are counted and each count is multiplied by the step."""
+    return max(1, -(-total // FACET_EXACT))
+
+
+def sample_step_sql(total: str) -> str:
+    """`sample_step` as SQL, of an integer expression `total`: for a statement that
+    learns the number of matches only as it runs (the PostgreSQL search statement
+    picks the ids the facets will count). The one rule, written twice: the tests
+    evaluate both."""
+    return (
+        f"(CASE WHEN {total} > {FACET_EXACT} "
+        f"THEN ({total} + {FACET_EXACT - 1}) / {FACET_EXACT} ELSE 1 END)"
+    )
+
+
 @dataclass(frozen=True)
 class FacetValue:
     value: str
@@ -110,8 +128,7 @@ def facets_for(
     if exact == (total is not None):
         raise TypeError("facets_for() takes either exact=True or the total.")
     from_where, params = body
-    # ceil: 1 (every match) up to FACET_EXACT matches
-    step = 1 if exact else max(1, -(-total // FACET_EXACT))
+    step = 1 if exact else sample_step(total)
     sample = f" AND archive_searchdocument.id %% {step} = 0" if step > 1 else ""
     columns, joins, join_params = _record_joins(
         request.audience.key, timezone.localdate(), connection.vendor

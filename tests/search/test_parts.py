@@ -146,3 +146,42 @@ def test_a_browse_lists_facets_are_exact_past_the_sampling_limit(monkeypatch):
         facets.facets_for(request, body)
     with pytest.raises(TypeError):
         facets.facets_for(request, body, total=6, exact=True)
+
+
+@pytest.mark.parametrize("exact_limit", [2, 7, 1000])
+def test_the_sample_step_is_the_same_rule_in_sql_and_in_python(
+    monkeypatch, exact_limit
+):
+    """The PostgreSQL search statement picks the ids the facets count with the SQL
+    form of the step; `facets_for` multiplies by the Python form. Were they to
+    differ, the facets would count another sample than they scale."""
+    from django.db import connection
+
+    from archive.search import facets
+
+    monkeypatch.setattr("archive.search.facets.FACET_EXACT", exact_limit)
+    totals = [0, 1, 2, 3, 6, 7, 8, 999, 1000, 1001, 1999, 2000, 2001, 9999, 10000]
+    with connection.cursor() as cursor:
+        for total in totals:
+            cursor.execute(f"SELECT {facets.sample_step_sql('%s')}", [total, total])
+            assert cursor.fetchone()[0] == facets.sample_step(total), total
+    assert facets.sample_step(exact_limit) == 1
+    assert facets.sample_step(exact_limit + 1) == 2
+
+
+def test_sampled_facets_count_the_ids_whose_step_divides_them(api, monkeypatch):
+    """Seven matches, a step of ceil(7 / 2) = 4: the decade counts the matches
+    whose id is a multiple of 4, times 4, on either database's path."""
+    monkeypatch.setattr("archive.search.facets.FACET_EXACT", 2)
+    events = [
+        f.make_event(**PUBLISHED, title_en="Qxsampled", date_edtf="1942")
+        for _ in range(7)
+    ]
+    documents = m.SearchDocument.objects.filter(
+        object_id__in=[event.pk for event in events], kind="event"
+    ).values_list("id", flat=True)
+    expected = 4 * sum(1 for id_ in documents if id_ % 4 == 0)
+    data = api.get("/api/v1/search/", {"q": "qxsampled"}).json()
+    assert data["count"] == 7 and data["facets_approximate"] is True
+    decades = data["facets"]["decade"]
+    assert [d["count"] for d in decades] == ([expected] if expected else [])
