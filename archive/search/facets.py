@@ -179,26 +179,43 @@ def _record_joins(audience: str, day: date, vendor: str) -> tuple[str, str, tupl
         fields = ["uuid", *kinds.translated_columns("name")]
         for field in fields:
             columns += f", {alias}.{quote(model._meta.get_field(field).column)}"
-        visible = (
-            model._default_manager.filter(Audience.named(audience).visible_q(model))
-            .order_by()
-            .values("pk")
-        )
-        visible_sql, visible_params = visible.query.get_compiler(
-            connection=connection
-        ).as_sql()
+        visible_q = Audience.named(audience).visible_q(model)
         if vendor == "sqlite":
+            visible = model._default_manager.filter(visible_q).order_by().values("pk")
+            visible_sql, visible_params = visible.query.get_compiler(
+                connection=connection
+            ).as_sql()
             # The key itself, so SQLite looks the row up by it: compared as text
             # it read every visible row for every value counted (156 ms for a
             # word of 300 hits at 100,000 recognitions). Any value casts on SQLite.
-            same = f"{alias}.{pk} = CAST(counts.value AS INTEGER)"
-        else:
-            # PostgreSQL may test this before the facet's name, and a decade or a
-            # language code does not cast to a number there.
-            same = f"CAST({alias}.{pk} AS TEXT) = counts.value"
+            joins += (
+                f" LEFT JOIN {table} AS {alias} ON counts.facet = %s "
+                f"AND {alias}.{pk} = CAST(counts.value AS INTEGER) "
+                f"AND {alias}.{pk} IN ({visible_sql})"
+            )
+            params.extend([name, *visible_params])
+            continue
+        # PostgreSQL: each value's record read by its key alone (a lateral
+        # subquery whose one condition is the key, kept a subquery by its LIMIT),
+        # then kept if it is among the visible ones (read once, hashed). No plan
+        # then depends on the planner's guess of how many values or visible
+        # records there are: joined on the key as text, a misestimate made it
+        # test each of a prefix's 439 values against every visible organisation,
+        # 131,700 comparisons, 25 ms at 100,000 recognitions. The CASE casts this
+        # facet's values alone: a decade or a language code is not a number.
+        visible = model._default_manager.filter(visible_q).order_by().values("pk")
+        visible_sql, visible_params = visible.query.get_compiler(
+            connection=connection
+        ).as_sql()
+        selected = ", ".join(
+            [f"{alias}.{pk}"]
+            + [f"{alias}.{quote(model._meta.get_field(f).column)}" for f in fields]
+        )
         joins += (
-            f" LEFT JOIN {table} AS {alias} ON counts.facet = %s AND {same} "
-            f"AND {alias}.{pk} IN ({visible_sql})"
+            f" LEFT JOIN LATERAL (SELECT {selected} FROM {table} AS {alias} "
+            f"WHERE {alias}.{pk} = CASE WHEN counts.facet = %s "
+            f"THEN CAST(counts.value AS BIGINT) END LIMIT 1) AS {alias} "
+            f"ON {alias}.{pk} IN ({visible_sql})"
         )
         params.extend([name, *visible_params])
     return columns, joins, tuple(params)
