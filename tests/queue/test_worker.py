@@ -63,6 +63,8 @@ class Worker:
             "CELERY_BROKER_URL": REDIS_URL,
             "CELERY_QUEUE": queue,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            # Look for it every second, not every 100 (kombu's default).
+            "CELERY_RESTORE_INTERVAL": "1",
             "SLOW_RENDER_MARKER": str(marker),
         }
         self.log = log
