@@ -1,4 +1,6 @@
-"""The demo archive, loaded once per test module and rolled back after it."""
+"""The demo archive, loaded once for this package's tests and rolled back after
+them (loading it takes 30 to 50 s; it was loaded once per module). The loader's
+own tests, which load it into an empty database, are in `tests/demo_loading`."""
 
 from __future__ import annotations
 
@@ -43,10 +45,10 @@ def isolated_storages(root: Path) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> LoadedDemo:
-    """Load the demo archive once for the module, inside a transaction rolled back at
-    the end, with its files in a throw-away folder.
+    """Load the demo archive once for the package, inside a transaction rolled back
+    at the end, with its files in a throw-away folder.
 
     Tests that read it are ordinary `django_db` tests: their own transaction nests
     inside this one, so they see the data and undo only their own changes.
