@@ -36,6 +36,8 @@ from archive.search.query import (
 DOCUMENTS = "archive_searchdocument"
 #: The FTS5 table of an audience's documents: FTS_TABLE.format(audience="public").
 FTS_TABLE = "archive_search_fts_{audience}"
+#: Its vocabulary (an fts5vocab 'row' table, migration 0027): one row per term.
+FTS_VOCABULARY = "archive_search_vocab_{audience}"
 #: Weights of fields A, B, C (PostgreSQL lists them D, C, B, A).
 WEIGHTS = (1.0, 0.4, 0.2)
 #: How much a match in a record's names and titles alone adds to its rank, on top
@@ -133,6 +135,7 @@ class SqliteBackend:
     ) -> Match:
         a, b, c = WEIGHTS
         fts = FTS_TABLE.format(audience=audience_flag(audience))
+        matched = fts5_match(query, self.exact_words(query, audience))
         # bm25() may only be called in the query that scans the FTS table, so the
         # match and its rank are a subquery joined to the documents; bm25 is
         # lower for better matches, hence its negation.
@@ -146,13 +149,13 @@ class SqliteBackend:
             tables=f"(SELECT rowid AS id, {ranked} AS rank FROM {fts} "
             f"WHERE {fts} MATCH %s) AS search_match {join}",
             unranked=unranked,
-            tables_params=[fts5_match(query)],
+            tables_params=[matched],
             condition=f"{DOCUMENTS}.{audience}",
             condition_params=[],
             rank="search_match.rank",
             # An FTS5 column filter: the same words, in column a alone.
             titled=unranked,
-            titled_params=["{a} : (" + fts5_match(query) + ")"],
+            titled_params=["{a} : (" + matched + ")"],
             titled_condition=f"{DOCUMENTS}.{audience}",
             # Pushed into the FTS5 scan. A rowid range: FTS5 stops at the last
             # candidate. Not a rowid lookup per candidate (`+` keeps the IN out
@@ -161,6 +164,52 @@ class SqliteBackend:
             among="search_match.id <= (SELECT MAX(id) FROM {candidates}) "
             "AND +search_match.id IN (SELECT id FROM {candidates})",
             ranks_in_scan=True,
+        )
+
+    def exact_words(self, query: Query, audience: str) -> frozenset[str]:
+        """The query's prefix words that are terms of the audience's index and
+        begin no other: read as that term, they find the same documents with the
+        same bm25, without FTS5 first gathering the document lists of every term
+        the prefix begins (about 12 ms for a word in 380,000 documents, in each
+        scan). One statement, in the audience's own index and vocabulary
+        (migration 0027): words found only in what it may not find change nothing.
+
+        Each word is first looked for as a term of its own (FTS5 reads a term's
+        documents lazily: the first is found at once); only then is the
+        vocabulary asked for the next term after it, which must not begin with it.
+        The vocabulary counts the documents of every term it lists, so it is never
+        asked for the word itself (a common word's count costs what the prefix
+        read costs) nor for a word that is no term (`resc`: its next term,
+        `rescue`, is common)."""
+        words = sorted(
+            {
+                term.words[0]
+                for terms in [*query.groups, query.excluded]
+                for term in terms
+                if term.is_prefix
+            }
+        )
+        if not words:
+            return frozenset()
+        fts = FTS_TABLE.format(audience=audience_flag(audience))
+        vocabulary = FTS_VOCABULARY.format(audience=audience_flag(audience))
+        # NULL: not a term; '': a term, beginning no other; else the other term.
+        columns = ", ".join(
+            f"CASE WHEN EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH %s) "
+            f"THEN COALESCE((SELECT term FROM {vocabulary} WHERE term > %s "
+            "AND term < %s LIMIT 1), '') END"
+            for _ in words
+        )
+        params = [
+            value
+            for word in words
+            for value in (f'"{word}"', word, word + "\U0010ffff")
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns}", params)
+            found = cursor.fetchone()
+        return frozenset(
+            word for word, other in zip(words, found, strict=True) if other == ""
         )
 
     @contextmanager

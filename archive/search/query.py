@@ -147,13 +147,15 @@ def parse(text: str) -> Query:
     return query
 
 
-def fts5_match(query: Query) -> str:
+def fts5_match(query: Query, exact: frozenset[str] = frozenset()) -> str:
     """The query as an SQLite FTS5 expression: every word quoted, so nothing the
-    visitor typed is FTS5 syntax. Single words match as prefixes."""
+    visitor typed is FTS5 syntax. Single words match as prefixes, except those in
+    `exact`, which begin no other word in the index (the same matches, read
+    without gathering a prefix's document lists first)."""
 
     def term(t: Term) -> str:
         inner = " ".join(t.words)
-        return f'"{inner}"*' if t.is_prefix else f'"{inner}"'
+        return f'"{inner}"*' if t.is_prefix and inner not in exact else f'"{inner}"'
 
     def group(terms: list[Term]) -> str:
         if len(terms) == 1:

@@ -35,7 +35,9 @@ def statements(request: SearchRequest) -> tuple[list[str], object]:
 
 def test_a_search_takes_two_statements_whatever_its_hits_and_facet_values():
     """Places and organisations are named in the facet statement itself: no
-    statement per facet, and none more for more hits or values."""
+    statement per facet, and none more for more hits or values. On SQLite one
+    more, before them: which of the query's words begin no other word
+    (`SqliteBackend.exact_words`)."""
     counts = []
     for n in range(3):
         place = f.make_place(**PUBLISHED, name_en=f"Lantern place {n}")
@@ -50,7 +52,8 @@ def test_a_search_takes_two_statements_whatever_its_hits_and_facet_values():
         facets = {facet.name: facet.values for facet in result.facets}
         assert len(facets["place"]) == len(facets["organisation"]) == n + 1
         counts.append(len(sql))
-    assert counts == [2, 2, 2]
+    expected = 3 if connection.vendor == "sqlite" else 2
+    assert counts == [expected] * 3
 
 
 def test_facets_name_the_largest_visible_records_and_skip_hidden_ones():
