@@ -181,12 +181,15 @@ class SqliteBackend:
         asked for the word itself (a common word's count costs what the prefix
         read costs) nor for a word that is no term (`resc`: its next term,
         `rescue`, is common)."""
+        # ASCII words alone: FTS5's tokenizer leaves them as they are, so the
+        # vocabulary's order is theirs (a letter it folded and `query.plain` did
+        # not would put the word's terms elsewhere in it).
         words = sorted(
             {
                 term.words[0]
                 for terms in [*query.groups, query.excluded]
                 for term in terms
-                if term.is_prefix
+                if term.is_prefix and term.words[0].isascii()
             }
         )
         if not words:

@@ -41,6 +41,13 @@ def test_a_word_no_document_holds_stays_a_prefix():
     assert expression("qxnowhere") == '"qxnowhere"*'
 
 
+def test_a_word_beyond_ascii_stays_a_prefix():
+    """Only words FTS5's tokenizer leaves as they are are looked up."""
+    f.make_event(**PUBLISHED, title_en="Qxмир")
+    assert expression("qxмир") == '"qxмир"*'
+    assert len(search(SearchRequest("qxмир", Audience(), "en")).hits) == 1
+
+
 def test_words_of_hidden_records_do_not_change_how_a_query_is_read():
     """The vocabulary is the audience's: a draft's or a staff record's words,
     and the exhibition's own, leave the public's reading as it was."""
