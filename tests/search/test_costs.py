@@ -33,7 +33,7 @@ def statements(request: SearchRequest) -> tuple[list[str], object]:
     return [query["sql"] for query in captured.captured_queries], result
 
 
-def test_a_search_takes_two_statements_whatever_its_hits_and_facet_values():
+def test_a_search_takes_the_same_statements_whatever_its_hits_and_facet_values():
     """Places and organisations are named in the facet statement itself: no
     statement per facet, and none more for more hits or values. On SQLite one
     more, before them: which of the query's words begin no other word
@@ -258,8 +258,10 @@ def test_on_postgresql_naming_facet_records_looks_each_up_by_key(monkeypatch):
         threw away."""
         read = node.get("Rows Removed by Join Filter", 0)
         if node.get("Relation Name") in ("archive_place", "archive_organisation"):
+            # Rows per loop are an average PostgreSQL rounds: a loop that found
+            # nothing still looked, so each counts at least one.
             kept = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
-            read += kept * node["Actual Loops"]
+            read += max(kept, 1) * node["Actual Loops"]
         return read + sum(rows_read(child) for child in node.get("Plans", []))
 
     # A key lookup for each value counted and the visible records read once

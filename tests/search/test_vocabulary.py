@@ -6,7 +6,7 @@ first."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection  # noqa: F401 (the skip condition reads it)
 
 from archive import models as m
 from archive.api.context import Audience
@@ -100,8 +100,20 @@ def test_reading_words_as_themselves_changes_no_answer(monkeypatch):
             )
         return results
 
+    # Both forms occur among the queries: words read as themselves, and words
+    # that stay prefixes (`qxlantern` begins `qxlanterns`).
+    assert expression("convoy raid") == '"convoy" AND "raid"'
+    assert expression("qxlantern") == '"qxlantern"*'
     read_exactly = answers()
-    assert any(result[0] for result in read_exactly)
+    assert all(result[0] for result in read_exactly)
     monkeypatch.setattr(SqliteBackend, "exact_words", lambda self, q, a: frozenset())
     assert answers() == read_exactly
-    assert connection.vendor == "sqlite"
+
+
+def test_a_word_its_tokenizer_writes_otherwise_still_finds_every_word_it_begins():
+    """Why only ASCII words are read as themselves: FTS5 writes a final sigma as
+    σ where the query reader writes ς, so the vocabulary holds `οδοσ...` where the
+    word is `οδος`, and read as itself it would miss `οδοσημα`."""
+    f.make_event(**PUBLISHED, title_en="ΟΔΟΣ")
+    f.make_event(**PUBLISHED, title_en="Οδοσημα")
+    assert len(search(SearchRequest("ΟΔΟΣ", Audience(), "en")).hits) == 2
