@@ -26,6 +26,7 @@ from archive import kinds
 from archive.search import estimates
 from archive.search.estimates import Plan, Way
 from archive.search.query import (
+    LIGATURE_SPELLINGS,
     Query,
     fts5_match,
     tsquery_lexeme,
@@ -48,21 +49,48 @@ TITLE_BOOST = 4.0
 
 #: The trigger that fills the audiences' FTS5 tables row by row (migration 0017).
 FTS_INSERT_TRIGGER = "archive_search_fts_insert"
+
+
 #: An FTS5 row of each document of `{documents}` the audience may find, as that
 #: trigger makes it from the document's `texts`. The same expressions as the
 #: trigger's in migrations 0007 and 0017, which cannot import this module; the
 #: rebuild-equals-incremental test (tests/search/test_index.py, with FTS5's
 #: integrity-check) fails if the two ever differ.
-FTS_ROWS = f"""
-    SELECT id,
-        COALESCE((SELECT group_concat(json_extract(value, '$.a'), char(10))
-                  FROM json_each({DOCUMENTS}.texts)), ''),
-        COALESCE((SELECT group_concat(json_extract(value, '$.b'), char(10))
-                  FROM json_each({DOCUMENTS}.texts)), ''),
-        COALESCE((SELECT group_concat(json_extract(value, '$.c'), char(10))
-                  FROM json_each({DOCUMENTS}.texts)), '')
-    FROM {DOCUMENTS} WHERE {{audience}} AND id IN ({{documents}})
-"""
+def fts5_folded(expression: str) -> str:
+    """`expression` with the letters the query reader spells otherwise (ł as l,
+    æ as ae: `query.LIGATURES`, in both cases) spelt so: FTS5's tokenizer removes
+    accents but keeps these letters, so "Łódź" was indexed as `łodz` and searched
+    for as `lodz`, and never found on SQLite. (PostgreSQL's `unaccent` spells them
+    as the reader does on both sides.) Migration 0028 writes the same letters."""
+    for letter, spelling in FOLDED_LETTERS:
+        expression = f"replace({expression}, '{letter}', '{spelling}')"
+    return expression
+
+
+#: (letter, spelling) of every letter `query.LIGATURES` respells, and its capital.
+FOLDED_LETTERS = tuple(
+    sorted(
+        {
+            **LIGATURE_SPELLINGS,
+            **{k.upper(): v.upper() for k, v in LIGATURE_SPELLINGS.items()},
+        }.items()
+    )
+)
+
+
+def _fts_column(column: str, texts: str) -> str:
+    return fts5_folded(
+        f"COALESCE((SELECT group_concat(json_extract(value, '$.{column}'), "
+        f"char(10)) FROM json_each({texts})), '')"
+    )
+
+
+FTS_ROWS = (
+    f"SELECT id, {_fts_column('a', f'{DOCUMENTS}.texts')}, "
+    f"{_fts_column('b', f'{DOCUMENTS}.texts')}, "
+    f"{_fts_column('c', f'{DOCUMENTS}.texts')} "
+    f"FROM {DOCUMENTS} WHERE {{audience}} AND id IN ({{documents}})"
+)
 
 
 @dataclass(frozen=True)

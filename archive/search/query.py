@@ -8,7 +8,12 @@ an engine is a list of plain words that each backend quotes in its own syntax, a
 no input can be an engine's syntax error.
 
 Words are lower-cased (not case-folded: `ß` stays `ß`, as both engines keep it) and
-lose their accents, as the engines' own tokenizers do with the indexed text.
+lose their accents, as the engines' own tokenizers do with the indexed text; the
+letters that have no accent to lose (ł, ø, æ, œ, đ, ð, þ: `LIGATURE_SPELLINGS`) are
+respelt, as PostgreSQL's `unaccent` does and as SQLite's FTS5 rows are written
+(`backends.fts5_folded`, migration 0028). Other letters either tokenizer treats
+otherwise than `plain` (a final sigma in FTS5, compatibility forms such as `ﬁ`)
+may still be found differently on the two databases.
 """
 
 from __future__ import annotations
@@ -25,9 +30,16 @@ WORD = re.compile(r"[^\W_]+")
 #: A quoted phrase (an unbalanced quote runs to the end), or a run of other text.
 PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 #: Letters that do not decompose into a base letter and an accent.
-LIGATURES = str.maketrans(
-    {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
-)
+LIGATURE_SPELLINGS = {
+    "œ": "oe",
+    "æ": "ae",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+}
+LIGATURES = str.maketrans(LIGATURE_SPELLINGS)
 #: No query needs more words than this; the rest is ignored.
 MAX_WORDS = 16
 #: Words longer than this are cut (no real word is longer; keeps queries cheap).
