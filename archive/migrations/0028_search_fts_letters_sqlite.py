@@ -27,10 +27,17 @@ def column(name: str, texts: str, folded: bool) -> str:
         f"COALESCE((SELECT group_concat(json_extract(value, '$.{name}'), "
         f"char(10)) FROM json_each({texts})), '')"
     )
-    if folded:
-        for letter, spelling in LETTERS:
-            expression = f"replace({expression}, '{letter}', '{spelling}')"
-    return expression
+    if not folded:
+        return expression
+    # Read once, respelt only when a GLOB finds one of the letters.
+    respelt = "text"
+    for letter, spelling in LETTERS:
+        respelt = f"replace({respelt}, '{letter}', '{spelling}')"
+    letters = "".join(letter for letter, _ in LETTERS)
+    return (
+        f"(SELECT CASE WHEN text GLOB '*[{letters}]*' THEN {respelt} ELSE text END "
+        f"FROM (SELECT {expression} AS text))"
+    )
 
 
 def rows(texts: str, folded: bool) -> str:

@@ -61,10 +61,19 @@ def fts5_folded(expression: str) -> str:
     æ as ae: `query.LIGATURES`, in both cases) spelt so: FTS5's tokenizer removes
     accents but keeps these letters, so "Łódź" was indexed as `łodz` and searched
     for as `lodz`, and never found on SQLite. (PostgreSQL's `unaccent` spells them
-    as the reader does on both sides.) Migration 0028 writes the same letters."""
+    as the reader does on both sides.) Migration 0028 writes the same SQL.
+
+    The text is read once (a subquery) and respelt only when a GLOB finds one of
+    the letters: replacing each letter in every text made a full rebuild of
+    100,000 recognitions take 115 s instead of 91."""
+    respelt = "text"
     for letter, spelling in FOLDED_LETTERS:
-        expression = f"replace({expression}, '{letter}', '{spelling}')"
-    return expression
+        respelt = f"replace({respelt}, '{letter}', '{spelling}')"
+    letters = "".join(letter for letter, _ in FOLDED_LETTERS)
+    return (
+        f"(SELECT CASE WHEN text GLOB '*[{letters}]*' THEN {respelt} ELSE text END "
+        f"FROM (SELECT {expression} AS text))"
+    )
 
 
 #: (letter, spelling) of every letter `query.LIGATURES` respells, and its capital.
