@@ -282,7 +282,14 @@ class SqliteBackend:
             cursor.execute(trigger)
 
     def analyse(self) -> None:
-        """Nothing: FTS5 keeps what bm25 needs, and no statistics choose a plan."""
+        """Merge each audience's FTS5 segments into one ('optimize'): bm25 needs no
+        statistics gathered, but a table filled in one large statement (migration
+        0028) is left in many segments, which every query reads: at 100,000
+        recognitions `synth` took 363 ms against 168 after merging (2.3 s)."""
+        with connection.cursor() as cursor:
+            for audience in ("public", "exhibition"):
+                fts = FTS_TABLE.format(audience=audience)
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
 
     def size(self) -> int:
         with connection.cursor() as cursor:

@@ -240,7 +240,8 @@ def rebuild(batch: int = 1000, only: Iterable[str] | None = None) -> dict[str, i
                 fill(write(documents))
             counts[kind] += len(documents)
     # The engine's statistics describe the documents just written (PostgreSQL
-    # chooses how to read a search's matches from them: `search.estimates`).
+    # chooses how to read a search's matches from them: `search.estimates`);
+    # SQLite merges its FTS5 segments.
     engine.analyse()
     # Searches answered from the response cache may have changed.
     m.ArchiveVersion.bump()
