@@ -6,8 +6,8 @@ engine reads a query with them respelt (`archive.search.query.LIGATURES`, as
 PostgreSQL's `unaccent` does on both sides). So "Łódź" was indexed as `łodz` and
 searched for as `lodz`: on SQLite no spelling of it found it. The triggers that
 fill the FTS5 tables (migration 0017) now respell them, and the tables are filled
-again from the documents (what `rebuild_search_index` does for them; about a
-minute at 100,000 recognitions). The same letters as `archive.search.backends.
+again from the documents and their segments merged (what `rebuild_search_index`
+does for them; about 30 s at 100,000 recognitions). The same letters as `archive.search.backends.
 fts5_folded` (`tests/search/test_letters.py` compares them).
 
 Self-contained: nothing here imports the application.

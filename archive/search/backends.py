@@ -51,11 +51,6 @@ TITLE_BOOST = 4.0
 FTS_INSERT_TRIGGER = "archive_search_fts_insert"
 
 
-#: An FTS5 row of each document of `{documents}` the audience may find, as that
-#: trigger makes it from the document's `texts`. The same expressions as the
-#: trigger's in migrations 0007 and 0017, which cannot import this module; the
-#: rebuild-equals-incremental test (tests/search/test_index.py, with FTS5's
-#: integrity-check) fails if the two ever differ.
 def fts5_folded(expression: str) -> str:
     """`expression` with the letters the query reader spells otherwise (ł as l,
     æ as ae: `query.LIGATURES`, in both cases) spelt so: FTS5's tokenizer removes
@@ -94,6 +89,11 @@ def _fts_column(column: str, texts: str) -> str:
     )
 
 
+#: An FTS5 row of each document of `{documents}` the audience may find, as that
+#: trigger makes it from the document's `texts`. The same expressions as the
+#: trigger's in migration 0028, which cannot import this module; the
+#: rebuild-equals-incremental test (tests/search/test_index.py, with FTS5's
+#: integrity-check) and tests/search/test_letters.py fail if the two ever differ.
 FTS_ROWS = (
     f"SELECT id, {_fts_column('a', f'{DOCUMENTS}.texts')}, "
     f"{_fts_column('b', f'{DOCUMENTS}.texts')}, "
