@@ -539,12 +539,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)
 }
-if os.environ.get("CELERY_RESTORE_INTERVAL"):
+if restore_interval := env_int("CELERY_RESTORE_INTERVAL", 0):
     # How often a worker looks for such messages, in seconds. Kombu's default is
     # about 100 (a 10-second timer that looks every 10th time), which matters only
     # with a short visibility timeout, as in the worker test.
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
-        "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 100),
+        "unacked_restore_interval": restore_interval,
         "unacked_restore_throttle": 1,
     }
 # Periodic work, queued by `celery -A memorial beat` (the tasks: archive/tasks.py).

@@ -24,6 +24,7 @@ from django.db import connection
 
 from archive import kinds
 from archive.search import estimates
+from archive.search.documents import AUDIENCES
 from archive.search.estimates import Plan, Way
 from archive.search.query import (
     LIGATURE_SPELLINGS,
@@ -51,6 +52,17 @@ TITLE_BOOST = 4.0
 FTS_INSERT_TRIGGER = "archive_search_fts_insert"
 
 
+#: (letter, spelling) of every letter `query.LIGATURES` respells, and its capital.
+FOLDED_LETTERS = tuple(
+    sorted(
+        {
+            **LIGATURE_SPELLINGS,
+            **{k.upper(): v.upper() for k, v in LIGATURE_SPELLINGS.items()},
+        }.items()
+    )
+)
+
+
 def fts5_folded(expression: str) -> str:
     """`expression` with the letters the query reader spells otherwise (ł as l,
     æ as ae: `query.LIGATURES`, in both cases) spelt so: FTS5's tokenizer removes
@@ -69,17 +81,6 @@ def fts5_folded(expression: str) -> str:
         f"(SELECT CASE WHEN text GLOB '*[{letters}]*' THEN {respelt} ELSE text END "
         f"FROM (SELECT {expression} AS text))"
     )
-
-
-#: (letter, spelling) of every letter `query.LIGATURES` respells, and its capital.
-FOLDED_LETTERS = tuple(
-    sorted(
-        {
-            **LIGATURE_SPELLINGS,
-            **{k.upper(): v.upper() for k, v in LIGATURE_SPELLINGS.items()},
-        }.items()
-    )
-)
 
 
 def _fts_column(column: str, texts: str) -> str:
@@ -155,7 +156,7 @@ class Match:
 
 def audience_flag(audience: str) -> str:
     """The document column saying whether this audience may find the record."""
-    if audience not in ("public", "exhibition"):
+    if audience not in AUDIENCES:
         raise ValueError(f"Unknown audience {audience!r}.")
     return audience
 
@@ -231,8 +232,9 @@ class SqliteBackend:
         )
         if not words:
             return frozenset()
-        fts = FTS_TABLE.format(audience=audience_flag(audience))
-        vocabulary = FTS_VOCABULARY.format(audience=audience_flag(audience))
+        flag = audience_flag(audience)
+        fts = FTS_TABLE.format(audience=flag)
+        vocabulary = FTS_VOCABULARY.format(audience=flag)
         # NULL: not a term; '': a term, beginning no other; else the other term.
         columns = ", ".join(
             f"CASE WHEN EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH %s) "
@@ -271,7 +273,7 @@ class SqliteBackend:
                 if not ids:
                     return
                 documents = ", ".join(str(int(pk)) for pk in ids)
-                for audience in ("public", "exhibition"):
+                for audience in AUDIENCES:
                     cursor.execute(
                         f"INSERT INTO {FTS_TABLE.format(audience=audience)}"
                         "(rowid, a, b, c) "
@@ -287,7 +289,7 @@ class SqliteBackend:
         0028) is left in many segments, which every query reads: at 100,000
         recognitions `synth` took 363 ms against 168 after merging (2.3 s)."""
         with connection.cursor() as cursor:
-            for audience in ("public", "exhibition"):
+            for audience in AUDIENCES:
                 fts = FTS_TABLE.format(audience=audience)
                 cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
 

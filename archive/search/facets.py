@@ -178,14 +178,18 @@ def _record_joins(audience: str, day: date, vendor: str) -> tuple[str, str, tupl
         table = quote(model._meta.db_table)
         pk = quote(model._meta.pk.column)
         fields = ["uuid", *kinds.translated_columns("name")]
-        for field in fields:
-            columns += f", {alias}.{quote(model._meta.get_field(field).column)}"
-        visible_q = Audience.named(audience).visible_q(model)
+        named = [quote(model._meta.get_field(field).column) for field in fields]
+        columns += "".join(f", {alias}.{column}" for column in named)
+        visible = (
+            model._default_manager.filter(Audience.named(audience).visible_q(model))
+            .order_by()
+            .values("pk")
+        )
+        visible_sql, visible_params = visible.query.get_compiler(
+            connection=connection
+        ).as_sql()
+        params.extend([name, *visible_params])
         if vendor == "sqlite":
-            visible = model._default_manager.filter(visible_q).order_by().values("pk")
-            visible_sql, visible_params = visible.query.get_compiler(
-                connection=connection
-            ).as_sql()
             # The key itself, so SQLite looks the row up by it: compared as text
             # it read every visible row for every value counted (156 ms for a
             # word of 300 hits at 100,000 recognitions). Any value casts on SQLite.
@@ -194,7 +198,6 @@ def _record_joins(audience: str, day: date, vendor: str) -> tuple[str, str, tupl
                 f"AND {alias}.{pk} = CAST(counts.value AS INTEGER) "
                 f"AND {alias}.{pk} IN ({visible_sql})"
             )
-            params.extend([name, *visible_params])
             continue
         # PostgreSQL: each value's record read by its key alone (a lateral
         # subquery whose one condition is the key, kept a subquery by its LIMIT),
@@ -204,21 +207,13 @@ def _record_joins(audience: str, day: date, vendor: str) -> tuple[str, str, tupl
         # test each of a prefix's 439 values against every visible organisation,
         # 131,700 comparisons, 25 ms at 100,000 recognitions. The CASE casts this
         # facet's values alone: a decade or a language code is not a number.
-        visible = model._default_manager.filter(visible_q).order_by().values("pk")
-        visible_sql, visible_params = visible.query.get_compiler(
-            connection=connection
-        ).as_sql()
-        selected = ", ".join(
-            [f"{alias}.{pk}"]
-            + [f"{alias}.{quote(model._meta.get_field(f).column)}" for f in fields]
-        )
+        selected = ", ".join(f"{alias}.{column}" for column in [pk, *named])
         joins += (
             f" LEFT JOIN LATERAL (SELECT {selected} FROM {table} AS {alias} "
             f"WHERE {alias}.{pk} = CASE WHEN counts.facet = %s "
             f"THEN CAST(counts.value AS BIGINT) END LIMIT 1) AS {alias} "
             f"ON {alias}.{pk} IN ({visible_sql})"
         )
-        params.extend([name, *visible_params])
     return columns, joins, tuple(params)
 
 
