@@ -124,10 +124,11 @@ class Match:
     condition: str
     condition_params: list
     rank: str
-    #: `FROM {titled} WHERE {titled_condition}` finds the audience's documents whose
-    #: names and titles (field A) match: the first tier of a bounded ranking
-    #: (`archive.search.engine`). It may find documents the whole query excludes;
-    #: the ranked statement keeps only those `condition` finds.
+    #: `FROM {titled} WHERE {titled_condition}` finds the audience's matches whose
+    #: names and titles (field A) match too: the first tier of a bounded ranking
+    #: (`archive.search.engine`). Matches only: with an exclusion, a record whose
+    #: title lacks the word excluded but whose text holds it is not one (it took
+    #: a place in the tier and was then dropped, leaving title matches unranked).
     titled: str
     titled_params: list
     titled_condition: str
@@ -150,7 +151,7 @@ class Match:
     probe: str = ""
     #: The same for `titled_condition`.
     titled_probe: str = ""
-    #: `titled_condition` testing a document already found, without an index.
+    #: `titled_condition` testing a match already found, without an index.
     titled_test: str = ""
     #: When more than 0: the names-and-titles tier is looked for among this many of
     #: the first matches before anything else is read (`estimates.among_matches`).
@@ -181,6 +182,11 @@ class SqliteBackend:
         a, b, c = WEIGHTS
         fts = FTS_TABLE.format(audience=audience_flag(audience))
         matched = fts5_match(query, self.exact_words(query, audience))
+        # The same words in column a alone; with an exclusion, in the whole
+        # document too (without one, words in column a are in the document).
+        titled = "{a} : (" + matched + ")"
+        if query.excluded:
+            titled = f"{titled} AND ({matched})"
         # bm25() may only be called in the query that scans the FTS table, so the
         # match and its rank are a subquery joined to the documents; bm25 is
         # lower for better matches, hence its negation.
@@ -198,9 +204,8 @@ class SqliteBackend:
             condition=f"{DOCUMENTS}.{audience}",
             condition_params=[],
             rank="search_match.rank",
-            # An FTS5 column filter: the same words, in column a alone.
             titled=unranked,
-            titled_params=["{a} : (" + matched + ")"],
+            titled_params=[titled],
             titled_condition=f"{DOCUMENTS}.{audience}",
             # Pushed into the FTS5 scan. A rowid range: FTS5 starts at the first
             # candidate and stops at the last (from the first match, `"load
@@ -471,8 +476,11 @@ class PostgresBackend:
                 for value in values
             ]
         driven = {name: [sql for sql, _ in word] for name, word in drivers.items()}
-        tables = f"{DOCUMENTS}, ({tsquery_sql(readings, driven)}) AS search_query"
+        # With an exclusion, a names-and-titles match must be a match too: its
+        # title may lack the word excluded where its text holds it.
         vector = f"{DOCUMENTS}.vector"
+        whole = f" AND {_matches(vector)}" if query.excluded else ""
+        tables = f"{DOCUMENTS}, ({tsquery_sql(readings, driven)}) AS search_query"
         return Match(
             tables=tables,
             unranked=tables,
@@ -489,14 +497,16 @@ class PostgresBackend:
             titled_params=params,
             titled_condition=_finding(
                 flag, TITLED_VECTOR, plans["titled_driver"], "titled_driver"
-            ),
+            )
+            + whole,
             among=f"{DOCUMENTS}.id IN (SELECT id FROM {{candidates}})",
             ranks_in_scan=False,
             fence=FENCE,
             # A candidate is looked up by key and tested, never read from an index.
             test=_tested(flag, vector),
             probe=_probe(flag, vector, plans["driver"]),
-            titled_probe=_probe(flag, TITLED_VECTOR, plans["titled_driver"]),
+            titled_probe=_probe(flag, TITLED_VECTOR, plans["titled_driver"], whole),
+            # Tested among the first matches only (`titled_among`): no `whole`.
             titled_test=_tested(flag, TITLED_VECTOR),
             titled_among=among,
         )
@@ -523,10 +533,15 @@ class PostgresBackend:
             return int(cursor.fetchone()[0])
 
 
+def _matches(vector: str) -> str:
+    """`vector` matches the query, tested document by document (ts_match_vq is
+    what `@@` calls, written as a function: no index is used)."""
+    return f"ts_match_vq({vector}, search_query.query)"
+
+
 def _tested(flag: str, vector: str) -> str:
-    """The audience's documents whose `vector` matches, tested one by one
-    (ts_match_vq is what `@@` calls, written as a function: no index is used)."""
-    return f"{DOCUMENTS}.{flag} AND ts_match_vq({vector}, search_query.query)"
+    """The audience's documents whose `vector` matches, tested one by one."""
+    return f"{DOCUMENTS}.{flag} AND {_matches(vector)}"
 
 
 def _finding(flag: str, vector: str, plan: Plan, driver: str) -> str:
@@ -537,18 +552,21 @@ def _finding(flag: str, vector: str, plan: Plan, driver: str) -> str:
     if plan.way is Way.DRIVEN:
         return (
             f"{DOCUMENTS}.{flag} AND {vector} @@ search_query.{driver} "
-            f"AND ts_match_vq({vector}, search_query.query)"
+            f"AND {_matches(vector)}"
         )
     return f"{DOCUMENTS}.{flag} AND {vector} @@ search_query.query"
 
 
-def _probe(flag: str, vector: str, plan: Plan) -> str:
+def _probe(flag: str, vector: str, plan: Plan, extra: str = "") -> str:
     """The plan's probe: the documents of the table's first pages that match
-    (a TID range scan: it reads the table in order from its first page), or ''."""
+    (a TID range scan: it reads the table in order from its first page) and
+    meet `extra` (`AND ...`), or ''."""
     if not plan.probe_pages:
         return ""
-    return f"{DOCUMENTS}.ctid < '({int(plan.probe_pages)},0)'::tid AND " + _tested(
-        flag, vector
+    return (
+        f"{DOCUMENTS}.ctid < '({int(plan.probe_pages)},0)'::tid AND "
+        + _tested(flag, vector)
+        + extra
     )
 
 

@@ -15,7 +15,7 @@ a word in every record of a large archive took seconds; docs/search.md):
 - the total is counted up to `COUNT_LIMIT`; beyond, it is `COUNT_LIMIT` and the
   answer says it is a lower bound (`SearchResult.total_exact`);
 - every match is ranked when there are at most `RANK_WINDOW`; beyond, the
-  candidates ranked are the first `RANK_WINDOW` documents whose names or titles
+  candidates ranked are the first `RANK_WINDOW` matches whose names or titles
   match (the record *of* a person or a place, which ranking puts first anyway) and
   the first `RANK_WINDOW` matches; the answer says so
   (`SearchResult.ranking_exact`) and pages end with the candidates. Words or
@@ -302,7 +302,7 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str, str]:
     by key.
 
     `matched`: the first matches, enough to count up to the limit. Candidates:
-    the first RANK_WINDOW documents whose names or titles match, read only when
+    the first RANK_WINDOW matches whose names or titles match, read only when
     the matches overflow the window (a condition evaluated once), and the first
     RANK_WINDOW matches. Each candidate is ranked in a fenced subquery, so the
     sort handles (id, rank) pairs, not the documents' vectors (each tested by
@@ -339,7 +339,7 @@ def _ranked_by_lookup(parts: Parts) -> tuple[str, list, str, str, str]:
 
 def _titled_tier(parts: Parts, window_full: str) -> tuple[str, list]:
     """The ids of the names-and-titles tier (gated by `window_full`): the first
-    RANK_WINDOW documents whose names and titles match, looked for among the
+    RANK_WINDOW matches whose names and titles match, looked for among the
     first matches first when the match says so (`Match.titled_among`; exact: see
     `estimates.among_matches`), and otherwise read as `first_matches` reads."""
     match = parts.match

@@ -282,7 +282,8 @@ def among_matches(query: Query, limit: int, audience: str, titled: Plan) -> int:
     """How many of the first matches to look among for the first `limit` documents
     whose names and titles match, before reading anything else (0: none).
 
-    Without an exclusion every names-and-titles match is a match, so when the
+    The names-and-titles tier holds matches only (with an exclusion, a title
+    match must match the whole query too: `backends.Match.titled`), so when the
     first matches (in table order) hold `limit` of them, they are the first
     `limit` of them: found by looking up a few thousand documents by key instead
     of reading an index (a word in the title of most of the records it is found
@@ -290,7 +291,7 @@ def among_matches(query: Query, limit: int, audience: str, titled: Plan) -> int:
     with the word). Chosen when the estimated share of the matches with the
     words in their names and titles makes it cheaper than `titled`, the plan of
     the names-and-titles read."""
-    if connection.vendor != "postgresql" or query.excluded:
+    if connection.vendor != "postgresql":
         return 0
     everything = lexemes(vector_column(audience))
     titles = lexemes(titled_column(audience))

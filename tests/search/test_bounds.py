@@ -66,6 +66,24 @@ def test_a_title_match_that_the_query_excludes_is_not_a_hit(api, small_limits):
     assert str(excluded.uuid) not in [hit["id"] for hit in hits] and hits
 
 
+def test_title_matches_the_query_excludes_take_no_place_in_the_window(
+    api, small_limits
+):
+    """The names-and-titles tier holds matches only: records titled with the word
+    whose text holds the word excluded, created first and more than the tier
+    holds, do not keep the record named by the word from being ranked first."""
+    mentions(3, "qxconvoy")
+    for _ in range(2):
+        f.make_event(**PUBLISHED, title_en="Qxconvoy", description_en="Qxrailway")
+    named = f.make_event(**PUBLISHED, title_en="Qxconvoy", description_en="Harbour")
+    data = api.get(
+        "/api/v1/search/", {"q": "qxconvoy -qxrailway", "page_size": 100}
+    ).json()
+    assert data["ranking_exact"] is False
+    assert data["results"][0]["id"] == str(named.uuid)
+    assert "Qxrailway" not in str(data["results"])
+
+
 def test_pages_end_with_the_ranked_candidates(small_limits):
     mentions(6, "qxpaged")
     first = search(SearchRequest("qxpaged", page=1, page_size=1, facets=False))
