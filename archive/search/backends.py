@@ -518,9 +518,19 @@ class PostgresBackend:
 
     def analyse(self) -> None:
         """Gather the statistics searches are planned from (`estimates`; ANALYZE
-        of the table covers its expression indexes), and read them again."""
+        of the table covers its expression indexes), and read them again.
+
+        Outside a transaction (the command, not a test), VACUUM first: a rebuild
+        deletes every document and writes it again, leaving a dead copy of the
+        table and of its GIN indexes until autovacuum reclaims them (never, on a
+        server with autovacuum off). At 100,000 recognitions after two rebuilds
+        the p95 of `bench_search` was 922 ms instead of about 50; VACUUM took 7 s
+        and blocks neither searches nor saves (VACUUM FULL would block both)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {DOCUMENTS}")
+            if connection.in_atomic_block:
+                cursor.execute(f"ANALYZE {DOCUMENTS}")
+            else:
+                cursor.execute(f"VACUUM (ANALYZE) {DOCUMENTS}, archive_searchfacet")
         estimates.forget()
 
     def size(self) -> int:

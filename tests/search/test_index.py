@@ -180,3 +180,22 @@ def test_linking_a_place_from_either_side_updates_the_facet():
     assert document.facets.filter(facet="place", value=str(place.pk)).exists()
     event.places.remove(place)
     assert not document.facets.filter(facet="place").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="VACUUM")
+def test_a_rebuild_outside_a_transaction_vacuums_the_rows_it_replaced(api):
+    """A rebuild writes every document again: outside a transaction (the
+    command) it ends with VACUUM, so the old rows and their GIN entries are not
+    left for an autovacuum that may never come (inside one, ANALYZE alone)."""
+    f.make_event(**PUBLISHED, title_en="Qxvacuumed")
+    search_index.rebuild(only=["event"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT n_dead_tup, last_vacuum IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'archive_searchdocument'"
+        )
+        dead, vacuumed = cursor.fetchone()
+    assert vacuumed and dead == 0
+    assert [kind for kind, _ in found(api, "qxvacuumed")] == ["event"]
