@@ -12,8 +12,8 @@ begins no other is read as that term already (`SqliteBackend.exact_words`).
 `archive.search.backends.FTS_PREFIXES` says the same.
 
 The tables are made again with the option and filled from the documents, as
-migration 0028 fills them, then their segments merged (about 50 s at 100,000
-recognitions; the prefix indexes add about 125 MB per audience there). Going
+migration 0028 fills them, then their segments merged (42 to 46 s at 100,000
+recognitions, 31 s back; the prefix indexes add about 125 MB per audience there). Going
 back makes them again without it. The vocabulary tables (migration 0027) read the
 FTS5 tables by name: they are dropped and made again with them.
 

@@ -253,8 +253,8 @@ class SqliteBackend:
         # NULL: not a term; '': a term, beginning no other; else the other term.
         # The vocabulary takes `term > word` as `term >= word` (SQLite tests the
         # rest), and so counted the word's own documents: 25 ms for `synthetic`
-        # at 100,000 recognitions. It starts after the word instead: every term
-        # that begins with it holds a letter or digit next (0x30 and above).
+        # at 100,000 recognitions. It starts after the word instead: no FTS5 term
+        # holds a NUL byte, so nothing lies between `word` and `word` + 0x01.
         columns = ", ".join(
             f"CASE WHEN EXISTS (SELECT 1 FROM {fts} WHERE {fts} MATCH %s) "
             f"THEN COALESCE((SELECT term FROM {vocabulary} WHERE term >= %s "
@@ -525,12 +525,12 @@ class PostgresBackend:
         table and of its GIN indexes until autovacuum reclaims them (never, on a
         server with autovacuum off). At 100,000 recognitions after two rebuilds
         the p95 of `bench_search` was 922 ms instead of about 50; VACUUM took 7 s
-        and blocks neither searches nor saves (VACUUM FULL would block both)."""
+        and lets searches and saves go on (VACUUM FULL would block both)."""
         with connection.cursor() as cursor:
-            if connection.in_atomic_block:
-                cursor.execute(f"ANALYZE {DOCUMENTS}")
-            else:
+            if connection.get_autocommit() and not connection.in_atomic_block:
                 cursor.execute(f"VACUUM (ANALYZE) {DOCUMENTS}, archive_searchfacet")
+            else:
+                cursor.execute(f"ANALYZE {DOCUMENTS}")
         estimates.forget()
 
     def size(self) -> int:

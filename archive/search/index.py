@@ -136,13 +136,15 @@ def stale_ids(model: type, kind: str) -> Any:
     )
 
 
-def write(documents: list[Document]) -> list[int]:
+def write(documents: list[Document], bulk: bool = False) -> list[int]:
     """Insert the documents and their facets (`insert_rows`); returns the new
-    documents' ids. On PostgreSQL the documents are copied in (COPY: one statement
-    a batch, rows formatted by psycopg's C code; executemany sent one INSERT a
-    document and formatted each in Python), on SQLite executemany (the ORM's
-    bulk_create spent most of a rebuild preparing field values in Python). The
-    vector trigger fires for every row either way."""
+    documents' ids. With `bulk` (a rebuild's batches) on PostgreSQL, the documents
+    are copied in (COPY: one statement a batch, rows formatted by psycopg's C
+    code; executemany sends one INSERT a document and formats each in Python);
+    otherwise executemany (the ORM's bulk_create spent most of a rebuild preparing
+    field values in Python), so that a save's writes go through Django's cursor
+    like every other statement (its execute wrappers see them). The vector
+    trigger fires for every row either way."""
     if not documents:
         return []
     field = m.SearchDocument._meta.get_field
@@ -162,8 +164,12 @@ def write(documents: list[Document]) -> list[int]:
         for doc in documents
     ]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {DOCUMENTS} ({columns}) FROM STDIN") as copy:
+        if bulk and connection.vendor == "postgresql":
+            # psycopg's errors as Django's (an outage answers 503, not 500).
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {DOCUMENTS} ({columns}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -246,7 +252,7 @@ def rebuild(batch: int = 1000, only: Iterable[str] | None = None) -> dict[str, i
             with transaction.atomic(), engine.bulk_load() as fill:
                 # A save since the kind's documents were deleted indexed its own.
                 remove(kind, chunk)
-                fill(write(documents))
+                fill(write(documents, bulk=True))
             counts[kind] += len(documents)
     # The engine's statistics describe the documents just written (PostgreSQL
     # chooses how to read a search's matches from them: `search.estimates`);
