@@ -25,7 +25,6 @@ import importlib
 
 from django.db import migrations
 
-AUDIENCES = ("public", "exhibition")
 PREFIXES = "2 3 4 5 6"
 letters = importlib.import_module("archive.migrations.0028_search_fts_letters_sqlite")
 
@@ -33,7 +32,7 @@ letters = importlib.import_module("archive.migrations.0028_search_fts_letters_sq
 def statements(prefixes: str) -> list[str]:
     option = f", prefix = '{prefixes}'" if prefixes else ""
     made = []
-    for audience in AUDIENCES:
+    for audience in letters.AUDIENCES:
         fts = f"archive_search_fts_{audience}"
         made += [
             f"DROP TABLE IF EXISTS archive_search_vocab_{audience}",
