@@ -302,6 +302,9 @@ class SqliteBackend:
             yield fill
             cursor.execute(trigger)
 
+    def reclaim(self) -> None:
+        """Nothing to do: SQLite reuses a deleted row's pages by itself."""
+
     def analyse(self) -> None:
         """Merge each audience's FTS5 segments into one ('optimize'): bm25 needs no
         statistics gathered, but a table filled in one large statement (migration
@@ -515,6 +518,25 @@ class PostgresBackend:
     def bulk_load(self) -> Iterator[Callable[[list[int]], None]]:
         """The vectors are made by the insert trigger (nothing to fill)."""
         yield lambda ids: None
+
+    def reclaim(self) -> None:
+        """Make the space of documents just deleted reusable by the documents a
+        rebuild writes next, outside a transaction (the command, not a test).
+
+        PostgreSQL reuses a deleted row's space only once VACUUM has seen it:
+        without this, a rebuild wrote every document after the table's end and
+        the next one over the space the first had left. At 100,000 recognitions
+        one rebuild of a compact table (350 MB) left 684 MB, its recognitions
+        spread from page 4 to page 58,558 instead of filling the first 14,619
+        pages, where `estimates`' probes look first: `bench_search`'s p95 went
+        to 140 ms. With this (0.2 s a kind), 342 MB in the same order, p95 79 ms.
+        Index entries are left for the rebuild's closing VACUUM (`analyse`):
+        reading every GIN index after each kind would cost more."""
+        if connection.get_autocommit() and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"VACUUM (INDEX_CLEANUP OFF) {DOCUMENTS}, archive_searchfacet"
+                )
 
     def analyse(self) -> None:
         """Gather the statistics searches are planned from (`estimates`; ANALYZE

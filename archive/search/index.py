@@ -244,6 +244,9 @@ def rebuild(batch: int = 1000, only: Iterable[str] | None = None) -> dict[str, i
         model = kinds.BY_NAME[kind].model
         with transaction.atomic():
             _delete(m.SearchDocument.objects.filter(kind=kind))
+        # The space of the documents just deleted is made reusable before their
+        # replacements are written, which then take their place in the table.
+        engine.reclaim()
         ids = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
         counts[kind] = 0
         for start in range(0, len(ids), batch):

@@ -201,6 +201,40 @@ def test_a_rebuild_outside_a_transaction_vacuums_the_rows_it_replaced(api):
     assert [kind for kind, _ in found(api, "qxvacuumed")] == ["event"]
 
 
+def _table_pages(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size(%s) / current_setting('block_size')::int",
+            [table],
+        )
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="VACUUM")
+def test_a_rebuild_writes_the_documents_where_those_it_replaced_were(api):
+    """Outside a transaction, a rebuild makes the space of each kind's old
+    documents reusable before writing the new ones: the table does not grow by a
+    copy of what it rewrites, and the documents keep their place in it (the
+    first pages, which searches probe first). Without it, every document was
+    written after the table's end."""
+    for number in range(60):
+        f.make_event(
+            **PUBLISHED,
+            title_en=f"Qxrewritten {number}",
+            description_en="A description long enough to fill a page. " * 12,
+        )
+    before = _table_pages("archive_searchdocument")
+    assert before >= 4
+    search_index.rebuild(only=["event"])
+    assert _table_pages("archive_searchdocument") <= before + 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX((ctid::text::point)[0]) FROM archive_searchdocument")
+        (last_page,) = cursor.fetchone()
+    assert last_page < before + 1
+    assert len(found(api, "qxrewritten")) == 60
+
+
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="COPY")
 def test_a_rebuilds_copy_fails_with_djangos_errors():
     """The rebuild's COPY raises Django's database errors, as every other write
