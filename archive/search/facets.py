@@ -124,13 +124,25 @@ def facets_for(
     (every match counted, as a browse list's counts must be) or `total`, the
     number of matches, which decides whether a sample is counted instead.
 
-    One query: the counts, each place or organisation with its public id and
-    names when the requester may see it (`_record_joins`)."""
+    One query (`counts_statement`): the counts, each place or organisation with
+    its public id and names when the requester may see it (`_record_joins`)."""
     if exact == (total is not None):
         raise TypeError("facets_for() takes either exact=True or the total.")
     from_where, params = body
     step = 1 if exact else sample_step(total)
     sample = f" AND archive_searchdocument.id %% {step} = 0" if step > 1 else ""
+    sql, counts_params = counts_statement(request, (from_where + sample, params))
+    return facets_from_rows(request, run_statement(sql, counts_params), step), step > 1
+
+
+def counts_statement(
+    request: SearchRequest, body: tuple[str, list]
+) -> tuple[str, list]:
+    """The statement counting every facet value among the documents of `body`
+    (`FROM ... WHERE ...` naming `archive_searchdocument`), and its parameters:
+    one row per value (facet, value, count, then `record_columns()` columns
+    naming its place or organisation), read by `facets_from_rows`."""
+    from_where, params = body
     columns, joins, join_params = _record_joins(
         request.audience.key, timezone.localdate(), connection.vendor
     )
@@ -138,10 +150,21 @@ def facets_for(
         f"SELECT counts.facet, counts.value, counts.number{columns} FROM ("
         "SELECT facet, value, COUNT(*) AS number FROM archive_searchfacet "
         "WHERE document_id IN "
-        f"(SELECT archive_searchdocument.id {from_where}{sample}) "
+        f"(SELECT archive_searchdocument.id {from_where}) "
         f"GROUP BY facet, value) AS counts{joins}"
     )
-    rows = run_statement(sql, [*params, *join_params])
+    return sql, [*params, *join_params]
+
+
+def record_columns() -> int:
+    """How many columns name a counted place or organisation in a row of
+    `counts_statement` (after facet, value and count)."""
+    return len(RECORD_FACETS) * (1 + len(kinds.language_codes()))
+
+
+def facets_from_rows(request: SearchRequest, rows: list, step: int) -> list[Facet]:
+    """The facets of `counts_statement`'s rows (or of lists of their values),
+    each count multiplied by `step`, the sample's (1: every match counted)."""
     counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
     records: dict[str, dict[str, tuple]] = {name: {} for name in RECORD_FACETS}
     width = 1 + len(kinds.language_codes())
@@ -154,11 +177,10 @@ def facets_for(
                 records[name][value] = tuple(record)
     lang = request.lang or kinds.language_codes()[0]
     with translation.override(lang):
-        facets = [
+        return [
             Facet(name, str(LABELS[name]), _values(name, found, lang, records))
             for name, found in counts.items()
         ]
-    return facets, step > 1
 
 
 @lru_cache(maxsize=16)
