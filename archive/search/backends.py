@@ -534,8 +534,11 @@ class PostgresBackend:
         reading every GIN index after each kind would cost more."""
         if connection.get_autocommit() and not connection.in_atomic_block:
             with connection.cursor() as cursor:
+                # SKIP_LOCKED: reclaiming space is an optimisation, not worth
+                # waiting for (another VACUUM, an index being built).
                 cursor.execute(
-                    f"VACUUM (INDEX_CLEANUP OFF) {DOCUMENTS}, archive_searchfacet"
+                    "VACUUM (INDEX_CLEANUP OFF, SKIP_LOCKED) "
+                    f"{DOCUMENTS}, archive_searchfacet"
                 )
 
     def analyse(self) -> None:

@@ -1,5 +1,6 @@
-"""Finding, ranking and counting hits: one query for a page of hits (with their
-total) and one for the facets, each reading only the requester's documents.
+"""Finding, ranking and counting hits: a statement for a page of hits (with their
+total; on PostgreSQL with the facets too) and, on SQLite, one for the facets,
+each reading only the requester's documents.
 
 Every search document says which audiences may find its record (`public`,
 `exhibition`: the one rule, `visible_to()`, applied when it was indexed; see

@@ -156,10 +156,16 @@ def counts_statement(
     return sql, [*params, *join_params]
 
 
+def _record_fields() -> list[str]:
+    """The fields naming a counted place or organisation: its public id, then its
+    name in every language."""
+    return ["uuid", *kinds.translated_columns("name")]
+
+
 def record_columns() -> int:
     """How many columns name a counted place or organisation in a row of
     `counts_statement` (after facet, value and count)."""
-    return len(RECORD_FACETS) * (1 + len(kinds.language_codes()))
+    return len(RECORD_FACETS) * len(_record_fields())
 
 
 def facets_from_rows(request: SearchRequest, rows: list, step: int) -> list[Facet]:
@@ -167,7 +173,7 @@ def facets_from_rows(request: SearchRequest, rows: list, step: int) -> list[Face
     each count multiplied by `step`, the sample's (1: every match counted)."""
     counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
     records: dict[str, dict[str, tuple]] = {name: {} for name in RECORD_FACETS}
-    width = 1 + len(kinds.language_codes())
+    width = len(_record_fields())
     for name, value, number, *named in rows:
         counts[name].append((value, number * step))
         if name in RECORD_FACETS:
@@ -199,7 +205,7 @@ def _record_joins(audience: str, day: date, vendor: str) -> tuple[str, str, tupl
         alias = quote(f"facet_{name}")
         table = quote(model._meta.db_table)
         pk = quote(model._meta.pk.column)
-        fields = ["uuid", *kinds.translated_columns("name")]
+        fields = _record_fields()
         named = [quote(model._meta.get_field(field).column) for field in fields]
         columns += "".join(f", {alias}.{column}" for column in named)
         visible = (

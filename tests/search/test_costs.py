@@ -1,7 +1,7 @@
-"""What a search costs the database: two statements whatever the hits and facet
-values (hits with their total; facets with their records' names), and on
-PostgreSQL a query made once per statement, whose readings are each given once
-without changing a rank."""
+"""What a search costs the database: the same statements whatever the hits and
+facet values (hits with their total, facets with their records' names: one
+statement on PostgreSQL, two on SQLite), and on PostgreSQL a query made once per
+statement, whose readings are each given once without changing a rank."""
 
 from __future__ import annotations
 
@@ -224,9 +224,10 @@ def test_on_postgresql_naming_facet_records_looks_each_up_by_key(monkeypatch):
     guesses of the tables (here never analysed, as on a server whose autovacuum
     has not run): joined on the key as text, a misestimate made PostgreSQL test
     every value against every visible organisation (131,700 comparisons, 25 ms,
-    at 100,000 recognitions). The facet statement alone: a search counts the
-    facets in its own statement, with the same joins (`facets.counts_statement`)."""
-    from archive.search import facets
+    at 100,000 recognitions). The facet statement of a browse list, and the same
+    joins inside the search statement, which counts its facets itself
+    (`facets.counts_statement`)."""
+    from archive.search import engine, facets
 
     towns = [f.make_place(**PUBLISHED, name_en=f"Town {n}") for n in range(5)]
     for n, town in enumerate(towns):
@@ -254,12 +255,12 @@ def test_on_postgresql_naming_facet_records_looks_each_up_by_key(monkeypatch):
     )
     places = {value.label for facet in counted for value in facet.values}
     assert {f"Town {n}" for n in range(5)} <= places
-    ((sql, params),) = seen
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
-        (plan,) = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
+
+    def explained(sql: str, params: list) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            (plan,) = cursor.fetchone()[0]
+        return json.loads(plan) if isinstance(plan, str) else plan
 
     def rows_read(node: dict) -> int:
         """Rows every scan of places and organisations read, over all its loops
@@ -276,6 +277,36 @@ def test_on_postgresql_naming_facet_records_looks_each_up_by_key(monkeypatch):
     # A key lookup for each value counted and the visible records read once
     # (about 610 rows), not the 300 others for each of the 8 values (2,400 and
     # more).
+    ((sql, params),) = seen
     values = sum(len(facet.values) for facet in counted)
     visible = m.Place.objects.count() + m.Organisation.objects.count()
-    assert rows_read(plan["Plan"]) <= visible + 4 * values
+    assert rows_read(explained(sql, params)["Plan"]) <= visible + 4 * values
+
+    # The same joins inside the search statement, which counts its facets
+    # itself, planned once for every search (its other joins are the hits').
+    seen.clear()
+    monkeypatch.setattr(engine, "run_statement", run)
+    result = search(SearchRequest("lantern"))
+    ((sql, params),) = seen
+    values = sum(len(facet.values) for facet in result.facets)
+    assert {f"Town {n}" for n in range(5)} <= {
+        value.label for facet in result.facets for value in facet.values
+    }
+
+    def relations(node: dict) -> set[str]:
+        return {node.get("Relation Name", "")}.union(
+            *(relations(child) for child in node.get("Plans", []))
+        )
+
+    def facet_part(node: dict) -> dict | None:
+        """The subplan of the statement counting the facets."""
+        if node.get("Subplan Name") and "archive_searchfacet" in relations(node):
+            return node
+        return next(
+            filter(None, (facet_part(child) for child in node.get("Plans", []))),
+            None,
+        )
+
+    counting = facet_part(explained(sql, params)["Plan"])
+    assert counting is not None
+    assert rows_read(counting) <= visible + 4 * values

@@ -201,6 +201,15 @@ def test_a_rebuild_outside_a_transaction_vacuums_the_rows_it_replaced(api):
     assert [kind for kind, _ in found(api, "qxvacuumed")] == ["event"]
 
 
+def _document_pages() -> set[int]:
+    """The pages of the search table holding a document."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT (ctid::text::point)[0]::int FROM archive_searchdocument"
+        )
+        return {page for (page,) in cursor.fetchall()}
+
+
 def _table_pages(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -225,13 +234,12 @@ def test_a_rebuild_writes_the_documents_where_those_it_replaced_were(api):
             description_en="A description long enough to fill a page. " * 12,
         )
     before = _table_pages("archive_searchdocument")
+    held = _document_pages()
     assert before >= 4
     search_index.rebuild(only=["event"])
+    # One page of slack: the last of the old pages may have too little room.
     assert _table_pages("archive_searchdocument") <= before + 1
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX((ctid::text::point)[0]) FROM archive_searchdocument")
-        (last_page,) = cursor.fetchone()
-    assert last_page < before + 1
+    assert _document_pages() <= held | {before}
     assert len(found(api, "qxrewritten")) == 60
 
 
