@@ -101,6 +101,24 @@ def test_facets_name_the_largest_visible_records_and_skip_hidden_ones():
     assert ("Town 00", 1) in [(value.label, value.count) for value in places.values]
 
 
+def test_facets_cut_ties_at_the_listed_number_as_the_list_orders_them():
+    """The statement returns only the values a facet lists: when equal counts
+    straddle the cut, the values kept are the first in the list's own order
+    (count, then value as a string; a place's value is its key as text, so
+    "10" before "9"), the same on both databases."""
+    event = f.make_event(**PUBLISHED, title_en="Convoy")
+    places = [
+        f.make_place(**PUBLISHED, name_en=f"Town {n:02}") for n in range(MAX_VALUES + 3)
+    ]
+    event.places.add(*places)
+    result = search(SearchRequest("convoy"))
+    listed = next(facet for facet in result.facets if facet.name == "place")
+    by_key = {str(place.pk): place for place in places}
+    expected = [str(by_key[key].uuid) for key in sorted(by_key)[:MAX_VALUES]]
+    assert [value.value for value in listed.values] == expected
+    assert {value.count for value in listed.values} == {1}
+
+
 def plan_nodes(plan: dict) -> list[dict]:
     return [plan] + [
         node for child in plan.get("Plans", []) for node in plan_nodes(child)
