@@ -39,6 +39,8 @@ def test_a_search_takes_the_same_statements_whatever_its_hits_and_facet_values()
     the facets are counted in the search statement (one statement in all); on
     SQLite by a statement of their own, after one asking which of the query's
     words begin no other word (`SqliteBackend.exact_words`)."""
+    # What a process asks once (PostgreSQL: each language's configuration).
+    search(SearchRequest("lantern"))
     counts = []
     for n in range(3):
         place = f.make_place(**PUBLISHED, name_en=f"Lantern place {n}")
@@ -197,6 +199,29 @@ def test_readings_given_once_rank_every_document_as_all_of_them_do(q):
     assert len(once) == len(every) == m.SearchDocument.objects.count()
     assert [row[2:] for row in once] == [row[2:] for row in every]
     assert len(once[0][1]) <= len(every[0][1])
+
+
+@postgresql_only
+def test_on_postgresql_the_query_names_each_configuration_as_the_index_function_does():
+    """The search statement reads each language's configuration as a constant,
+    the very one the index's function gives (`archive_search_config`), and never
+    calls the function: in a prepared statement it ran at every execution."""
+    from archive.search.backends import search_configs
+
+    f.make_event(**PUBLISHED, title_en="Lantern raid")
+    configs = search_configs()  # asked once per database and process
+    sql, result = statements(SearchRequest("lantern raids"))
+    assert result.total == 1
+    assert "archive_search_config" not in " ".join(sql)
+    with connection.cursor() as cursor:
+        for code, constant in configs.items():
+            cursor.execute(
+                f"SELECT {constant} = archive_search_config(%s), {constant}::text",
+                [code],
+            )
+            same, name = cursor.fetchone()
+            assert same and name != "simple", (code, name)
+            assert constant in sql[0]
 
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's VM steps")
