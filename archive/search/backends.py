@@ -387,7 +387,7 @@ def tsquery_sql(
 
 #: A text search configuration's name, as PostgreSQL prints a regconfig.
 CONFIG_NAME = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?")
-_configs: dict[str, dict[str, str]] = {}
+_configs: dict[tuple, dict[str, str]] = {}
 
 
 def search_configs() -> dict[str, str]:
@@ -401,8 +401,11 @@ def search_configs() -> dict[str, str]:
     prepared statement PostgreSQL runs the function at every execution (it is
     not inlined, its cast to regconfig being only STABLE), 37 µs a call, and a
     search statement read the query's words four times per language: 0.5 of the
-    2 ms of a search for a family name at 5,000 recognitions."""
-    name = connection.settings_dict["NAME"]
+    2 ms of a search for a family name at 5,000 recognitions. A change to
+    `archive_search_config` or to the content languages (both come with a new
+    release) takes effect when the processes restart."""
+    settings = connection.settings_dict
+    name = (settings["HOST"], settings["PORT"], settings["NAME"])
     found = _configs.get(name)
     if found is None:
         codes = kinds.language_codes()

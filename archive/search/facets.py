@@ -119,8 +119,9 @@ def facets_for(
     total: int | None = None,
     exact: bool = False,
 ) -> tuple[list[Facet], bool]:
-    """Counts of every facet value among the matching visible documents (`body` is
-    their `FROM ... WHERE ...`), and whether they are estimates. Either `exact`
+    """Counts of the values each facet lists among the matching visible
+    documents (`body` is their `FROM ... WHERE ...`), and whether they are
+    estimates. Either `exact`
     (every match counted, as a browse list's counts must be) or `total`, the
     number of matches, which decides whether a sample is counted instead.
 
@@ -138,10 +139,11 @@ def facets_for(
 def counts_statement(
     request: SearchRequest, body: tuple[str, list]
 ) -> tuple[str, list]:
-    """The statement counting every facet value among the documents of `body`
-    (`FROM ... WHERE ...` naming `archive_searchdocument`), and its parameters:
-    one row per value listed (facet, value, count, then `record_columns()`
-    columns naming its place or organisation), read by `facets_from_rows`.
+    """The statement counting the facet values listed among the documents of
+    `body` (`FROM ... WHERE ...` naming `archive_searchdocument`), and its
+    parameters: one row per value listed (facet, value, count, then
+    `record_columns()` columns naming its place or organisation), read by
+    `facets_from_rows`.
 
     Only the values a facet lists come back: the `MAX_VALUES` largest counts of
     each facet among the values the requester may see, in `_values`' order
@@ -205,7 +207,7 @@ class _RecordSql:
 
     #: The columns (its UUID, then its name in every language), after `, `.
     columns: str
-    #: The joins that read them, and their parameters.
+    #: The joins that read them (of values `visible` kept), and their parameters.
     joins: str
     joins_params: tuple
     #: A condition on a counted value (`grouped.facet`, `grouped.value`): true
@@ -218,8 +220,10 @@ class _RecordSql:
 
 @lru_cache(maxsize=16)
 def _record_sql(audience: str, day: date, vendor: str) -> _RecordSql:
-    """How a counted place or organisation is named, and left out when the
-    audience may not see it: neither named nor counted (`_record_values`).
+    """How a counted place or organisation is left out when the audience may
+    not see it, neither counted nor named (`visible`, tested once, before the
+    values are listed: the visible keys are read once and hashed), and how the
+    values listed are named (`columns`, `joins`).
 
     Made once a day per audience (visibility depends on the date, embargoes
     ending): compiling the visibility conditions cost more than the queries
@@ -242,7 +246,7 @@ def _record_sql(audience: str, day: date, vendor: str) -> _RecordSql:
         visible_sql, visible_sql_params = visible_query.query.get_compiler(
             connection=connection
         ).as_sql()
-        params.extend([name, *visible_sql_params])
+        params.append(name)
         # The CASE casts this facet's values alone: a decade or a language code
         # is not a number. The visible keys are read once and hashed.
         key_type = "INTEGER" if vendor == "sqlite" else "BIGINT"
@@ -254,23 +258,20 @@ def _record_sql(audience: str, day: date, vendor: str) -> _RecordSql:
             # word of 300 hits at 100,000 recognitions). Any value casts on SQLite.
             joins += (
                 f" LEFT JOIN {table} AS {alias} ON counts.facet = %s "
-                f"AND {alias}.{pk} = CAST(counts.value AS INTEGER) "
-                f"AND {alias}.{pk} IN ({visible_sql})"
+                f"AND {alias}.{pk} = CAST(counts.value AS INTEGER)"
             )
             continue
         # PostgreSQL: each value's record read by its key alone (a lateral
-        # subquery whose one condition is the key, kept a subquery by its LIMIT),
-        # then kept if it is among the visible ones (read once, hashed). No plan
-        # then depends on the planner's guess of how many values or visible
-        # records there are: joined on the key as text, a misestimate made it
-        # test each of a prefix's 439 values against every visible organisation,
-        # 131,700 comparisons, 25 ms at 100,000 recognitions.
+        # subquery whose one condition is the key, kept a subquery by its LIMIT).
+        # No plan then depends on the planner's guess of how many values or
+        # visible records there are: joined on the key as text, a misestimate
+        # made it test each of a prefix's 439 values against every visible
+        # organisation, 131,700 comparisons, 25 ms at 100,000 recognitions.
         selected = ", ".join(f"{alias}.{column}" for column in [pk, *named])
         joins += (
             f" LEFT JOIN LATERAL (SELECT {selected} FROM {table} AS {alias} "
             f"WHERE {alias}.{pk} = CASE WHEN counts.facet = %s "
-            f"THEN CAST(counts.value AS BIGINT) END LIMIT 1) AS {alias} "
-            f"ON {alias}.{pk} IN ({visible_sql})"
+            f"THEN CAST(counts.value AS BIGINT) END LIMIT 1) AS {alias} ON TRUE"
         )
     return _RecordSql(
         columns=columns,
@@ -288,6 +289,7 @@ def _values(
     lang: str,
     records: dict[str, dict[str, tuple]],
 ) -> list[FacetValue]:
+    # The order `counts_statement` lists them in (its ROW_NUMBER): change both.
     found.sort(key=lambda pair: (-pair[1], pair[0]))
     if name in RECORD_FACETS:
         return _record_values(RECORD_FACETS[name], found, lang, records[name])

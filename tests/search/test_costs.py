@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from archive import kinds
 from archive import models as m
 from archive.api.context import Audience
+from archive.api.prepared import run_statement
 from archive.search import SearchRequest, search
 from archive.search.backends import DOCUMENTS, WEIGHTS, PostgresBackend
-from archive.search.facets import MAX_VALUES
+from archive.search.facets import MAX_VALUES, counts_statement
 from archive.search.query import parse
 from tests import factories as f
 from tests.search.helpers import PUBLISHED
@@ -39,7 +40,8 @@ def test_a_search_takes_the_same_statements_whatever_its_hits_and_facet_values()
     the facets are counted in the search statement (one statement in all); on
     SQLite by a statement of their own, after one asking which of the query's
     words begin no other word (`SqliteBackend.exact_words`)."""
-    # What a process asks once (PostgreSQL: each language's configuration).
+    # What a process asks once, or once in a while (PostgreSQL: each language's
+    # configuration, the words' statistics).
     search(SearchRequest("lantern"))
     counts = []
     for n in range(3):
@@ -107,18 +109,44 @@ def test_facets_cut_ties_at_the_listed_number_as_the_list_orders_them():
     """The statement returns only the values a facet lists: when equal counts
     straddle the cut, the values kept are the first in the list's own order
     (count, then value as a string; a place's value is its key as text, so
-    "10" before "9"), the same on both databases."""
+    "100000" before "99990"), the same on both databases."""
     event = f.make_event(**PUBLISHED, title_en="Convoy")
+    # Keys across a power of ten: their order as text is not their order.
     places = [
-        f.make_place(**PUBLISHED, name_en=f"Town {n:02}") for n in range(MAX_VALUES + 3)
+        f.make_place(pk=99_990 + n, **PUBLISHED, name_en=f"Town {n:02}")
+        for n in range(MAX_VALUES + 3)
     ]
     event.places.add(*places)
     result = search(SearchRequest("convoy"))
     listed = next(facet for facet in result.facets if facet.name == "place")
     by_key = {str(place.pk): place for place in places}
     expected = [str(by_key[key].uuid) for key in sorted(by_key)[:MAX_VALUES]]
+    assert expected != [str(place.uuid) for place in places[:MAX_VALUES]]
     assert [value.value for value in listed.values] == expected
     assert {value.count for value in listed.values} == {1}
+    # The cut is the statement's: it returns no more than the list shows.
+    sql, params = counts_statement(
+        SearchRequest(""), (f"FROM {DOCUMENTS} WHERE {DOCUMENTS}.public", [])
+    )
+    rows = run_statement(sql, params)
+    returned = sorted(row[1] for row in rows if row[0] == "place")
+    assert returned == sorted(by_key)[:MAX_VALUES]
+
+
+def test_facet_labels_are_in_the_language_asked_for():
+    """Labels of kinds and decades are made once per language: each answer has
+    its own language's."""
+    f.make_event(**PUBLISHED, title_en="Convoy", date_edtf="1943-05")
+    labels = {}
+    for lang in ("en", "fr", "en"):
+        result = search(SearchRequest("convoy", lang=lang))
+        facets = {facet.name: facet.values for facet in result.facets}
+        labels.setdefault(lang, set()).add(
+            (facets["decade"][0].label, facets["kind"][0].label)
+        )
+    assert labels["en"] == {("1940s", "events")}
+    (french,) = labels["fr"]
+    assert french[0] == "années 1940" and french[1] != "events"
 
 
 def plan_nodes(plan: dict) -> list[dict]:
@@ -209,18 +237,19 @@ def test_on_postgresql_the_query_names_each_configuration_as_the_index_function_
     from archive.search.backends import search_configs
 
     f.make_event(**PUBLISHED, title_en="Lantern raid")
-    configs = search_configs()  # asked once per database and process
+    # What a process asks once, or once in a while: the configurations, the
+    # words' statistics.
+    search(SearchRequest("lantern raids"))
     sql, result = statements(SearchRequest("lantern raids"))
     assert result.total == 1
-    assert "archive_search_config" not in " ".join(sql)
+    assert len(sql) == 1
+    assert "archive_search_config" not in sql[0]
+    configs = search_configs()
+    assert list(configs) == list(kinds.language_codes())
     with connection.cursor() as cursor:
         for code, constant in configs.items():
-            cursor.execute(
-                f"SELECT {constant} = archive_search_config(%s), {constant}::text",
-                [code],
-            )
-            same, name = cursor.fetchone()
-            assert same and name != "simple", (code, name)
+            cursor.execute(f"SELECT {constant} = archive_search_config(%s)", [code])
+            assert cursor.fetchone()[0], code
             assert constant in sql[0]
 
 
@@ -317,9 +346,9 @@ def test_on_postgresql_naming_facet_records_looks_each_up_by_key(monkeypatch):
             read += max(kept, 1) * node["Actual Loops"]
         return read + sum(rows_read(child) for child in node.get("Plans", []))
 
-    # A key lookup for each value counted and the visible records read once
-    # (about 610 rows), not the 300 others for each of the 8 values (2,400 and
-    # more).
+    # A key lookup for each value listed and the visible records read once (by
+    # the test of visibility that comes before the values are listed), not the
+    # 300 others for each of the 8 values (2,400 and more).
     ((sql, params),) = seen
     values = sum(len(facet.values) for facet in counted)
     visible = m.Place.objects.count() + m.Organisation.objects.count()
