@@ -339,8 +339,8 @@ def _ranked_by_lookup(parts: Parts) -> Statement:
     ctes = (
         f"matched AS MATERIALIZED ({first}), "
         # Counted once: each `(SELECT COUNT(*) FROM matched)` was a subplan of
-        # its own, reading the 10,001 ids again (0.8 ms each, seven of them for
-        # a common word at 100,000 recognitions).
+        # its own, reading the 10,001 ids again (up to seven of them for a
+        # common word at 100,000 recognitions).
         "matched_count AS MATERIALIZED (SELECT COUNT(*) AS n FROM matched), "
         "candidates AS MATERIALIZED ("
         f"SELECT id FROM ({titled}) AS titled "

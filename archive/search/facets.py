@@ -121,9 +121,9 @@ def facets_for(
 ) -> tuple[list[Facet], bool]:
     """Counts of the values each facet lists among the matching visible
     documents (`body` is their `FROM ... WHERE ...`), and whether they are
-    estimates. Either `exact`
-    (every match counted, as a browse list's counts must be) or `total`, the
-    number of matches, which decides whether a sample is counted instead.
+    estimates. Either `exact` (every match counted, as a browse list's counts
+    must be) or `total`, the number of matches, which decides whether a sample
+    is counted instead.
 
     One query (`counts_statement`): the counts, each place or organisation with
     its public id and names when the requester may see it (`_record_sql`)."""
@@ -149,9 +149,10 @@ def counts_statement(
     each facet among the values the requester may see, in `_values`' order
     (count, then value, compared as Python compares strings: byte order). The
     places and organisations are looked up for those alone: a common word's
-    matches are in some 440 places, each looked up by key, named in four
-    languages and sent back as JSON, to list 20 (a quarter of the time of a
-    search for `synthetic testimony` at 100,000 recognitions)."""
+    matches are in some 440 places, each was looked up by key, named in four
+    languages and sent back as JSON, to list 20 (the facets took 9.5 of the
+    44 ms of a search for `synthetic testimony` at 100,000 recognitions on
+    PostgreSQL; 5.5 now)."""
     from_where, params = body
     records = _record_sql(request.audience.key, timezone.localdate(), connection.vendor)
     sql = (
@@ -202,8 +203,8 @@ def facets_from_rows(request: SearchRequest, rows: list, step: int) -> list[Face
 
 @dataclass(frozen=True)
 class _RecordSql:
-    """SQL naming each place or organisation counted (`counts.value`, its pk as
-    text) when the audience may see it (`_record_sql`)."""
+    """SQL leaving out each place or organisation counted (its pk as text) that
+    the audience may not see, and naming the others (`_record_sql`)."""
 
     #: The columns (its UUID, then its name in every language), after `, `.
     columns: str
