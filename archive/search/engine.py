@@ -52,6 +52,7 @@ from archive.search.facets import (
     record_columns,
     sample_step,
     sample_step_sql,
+    sampled,
 )
 from archive.search.query import SearchError, SearchRequest, parse
 from archive.search.snippets import snippet
@@ -364,7 +365,7 @@ def _ranked_by_lookup(parts: Parts) -> Statement:
             parts.request,
             (
                 f"FROM (SELECT id FROM matched LIMIT {COUNT_LIMIT}) AS {DOCUMENTS} "
-                f"WHERE {DOCUMENTS}.id %% {step} = 0",
+                f"WHERE {sampled(step)}",
                 [],
             ),
         )

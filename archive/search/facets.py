@@ -56,6 +56,12 @@ def sample_step(total: int) -> int:
     return max(1, -(-total // FACET_EXACT))
 
 
+def sampled(step: str) -> str:
+    """The condition keeping the documents a sample counts: those whose id is a
+    multiple of `step` (an SQL integer expression), an even sample of any set."""
+    return f"archive_searchdocument.id %% {step} = 0"
+
+
 def sample_step_sql(total: str) -> str:
     """`sample_step` as SQL, of an integer expression `total`: for a statement that
     learns the number of matches only as it runs (the PostgreSQL search statement
@@ -131,7 +137,7 @@ def facets_for(
         raise TypeError("facets_for() takes either exact=True or the total.")
     from_where, params = body
     step = 1 if exact else sample_step(total)
-    sample = f" AND archive_searchdocument.id %% {step} = 0" if step > 1 else ""
+    sample = f" AND {sampled(str(step))}" if step > 1 else ""
     sql, counts_params = counts_statement(request, (from_where + sample, params))
     return facets_from_rows(request, run_statement(sql, counts_params), step), step > 1
 
@@ -230,6 +236,9 @@ def _record_sql(audience: str, day: date, vendor: str) -> _RecordSql:
     ending): compiling the visibility conditions cost more than the queries
     they replace."""
     quote = connection.ops.quote_name
+    # A value is the record's key as text: cast to the key's type where it names
+    # a record (any text casts on SQLite; on PostgreSQL only under a CASE).
+    key_type = "INTEGER" if vendor == "sqlite" else "BIGINT"
     columns, joins, params = "", "", []
     visible, visible_params = "CASE grouped.facet", []
     for name, model in RECORD_FACETS.items():
@@ -250,7 +259,6 @@ def _record_sql(audience: str, day: date, vendor: str) -> _RecordSql:
         params.append(name)
         # The CASE casts this facet's values alone: a decade or a language code
         # is not a number. The visible keys are read once and hashed.
-        key_type = "INTEGER" if vendor == "sqlite" else "BIGINT"
         visible += f" WHEN %s THEN CAST(grouped.value AS {key_type}) IN ({visible_sql})"
         visible_params.extend([name, *visible_sql_params])
         if vendor == "sqlite":
@@ -259,7 +267,7 @@ def _record_sql(audience: str, day: date, vendor: str) -> _RecordSql:
             # word of 300 hits at 100,000 recognitions). Any value casts on SQLite.
             joins += (
                 f" LEFT JOIN {table} AS {alias} ON counts.facet = %s "
-                f"AND {alias}.{pk} = CAST(counts.value AS INTEGER)"
+                f"AND {alias}.{pk} = CAST(counts.value AS {key_type})"
             )
             continue
         # PostgreSQL: each value's record read by its key alone (a lateral
@@ -272,7 +280,7 @@ def _record_sql(audience: str, day: date, vendor: str) -> _RecordSql:
         joins += (
             f" LEFT JOIN LATERAL (SELECT {selected} FROM {table} AS {alias} "
             f"WHERE {alias}.{pk} = CASE WHEN counts.facet = %s "
-            f"THEN CAST(counts.value AS BIGINT) END LIMIT 1) AS {alias} ON TRUE"
+            f"THEN CAST(counts.value AS {key_type}) END LIMIT 1) AS {alias} ON TRUE"
         )
     return _RecordSql(
         columns=columns,
