@@ -174,7 +174,8 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         # Before a request's first query, a kept connection is tested (on
-        # PostgreSQL a `SELECT 1` round trip): after a database restart, no request
+        # PostgreSQL a `SELECT 1` round trip, and only when it has been idle for
+        # DATABASE_HEALTH_CHECK_IDLE seconds): after a database restart, no request
         # fails on a dead connection.
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", default=True),
     )
@@ -193,6 +194,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
         "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with the health check above skipped for a connection
+    # used less than DATABASE_HEALTH_CHECK_IDLE seconds ago (memorial/postgresql).
+    DATABASES["default"]["ENGINE"] = "memorial.postgresql"
+DATABASE_HEALTH_CHECK_IDLE = env_float("DATABASE_HEALTH_CHECK_IDLE", 1.0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers (the API under gunicorn) proceed while a curator writes.
     DATABASES["default"]["OPTIONS"] = {

@@ -1,0 +1,1 @@
+"""PostgreSQL, as Django's backend, with a cheaper health check (see `base`)."""
