@@ -444,6 +444,62 @@ def lookup_pk(
     return rows[0][0] if rows else None
 
 
+def _compiled_for_one(
+    key: tuple,
+    build: Callable[[Any], QuerySet],
+    field: models.Field | None,
+    using: str,
+    **options: Any,
+) -> Compiled | None:
+    """`build(value)` compiled once per `key` for every value of `field` (None: an
+    integer key); `options` as `compile_query` takes them."""
+    return cached(
+        key,
+        lambda: compile_query(
+            lambda values: build(values[0]),
+            lambda variant: [sentinel(field, 0, variant)],
+            using=using,
+            **options,
+        ),
+    )
+
+
+def rows_where(
+    name: str,
+    model: type[models.Model],
+    build: Callable[[Any], QuerySet],
+    field: str,
+    value: Any,
+    shape_key: tuple,
+    using: str = "default",
+) -> list[dict[str, Any]]:
+    """The rows of `build(value)`, a values() queryset of `model` whose only use
+    of `value` is one condition on its `field`, as dicts keyed by the values()
+    names; compiled once per `name` and `shape_key` (what shapes the SQL besides
+    `value`) like the batch queries, and like theirs, its dates, moments and
+    UUIDs may stay text on SQLite."""
+    model_field = model._meta.get_field(field)
+    connection = connections[using]
+
+    def prepare(values: list[Any]) -> list[Any]:
+        return [model_field.get_db_prep_value(values[0], connection)]
+
+    compiled = _compiled_for_one(
+        ("where", name, using, *shape_key),
+        build,
+        model_field,
+        using,
+        prepare=prepare,
+        raw_on_sqlite=True,
+    )
+    if compiled is None or len(compiled.slots) != 1:
+        raise RuntimeError(f"{name}: the value must appear exactly once in the query")
+    names = compiled.names
+    return [
+        dict(zip(names, row, strict=True)) for row in compiled.rows(prepare([value]))
+    ]
+
+
 def first_column(
     name: str,
     build: Callable[[Any], QuerySet],
@@ -460,13 +516,8 @@ def first_column(
     For the queries a public page runs around its record ("the testimonies
     that name this person"): their visibility conditions and subqueries cost
     more to build than to run."""
-    compiled = cached(
-        ("column", name, using, *shape_key),
-        lambda: compile_query(
-            lambda values: build(values[0]),
-            lambda variant: [sentinel(field, 0, variant)],
-            using=using,
-        ),
+    compiled = _compiled_for_one(
+        ("column", name, using, *shape_key), build, field, using
     )
     if compiled is None or not compiled.slots:
         return [row[0] for row in build(value)]

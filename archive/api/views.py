@@ -221,14 +221,24 @@ class RecordViewSet(ApiMixin, GenericViewSet):
             raise exceptions.NotFound()
         return pk
 
+    def visible_record(self, ctx: ApiContext, uuid: str, detail: bool) -> dict:
+        """The record, presented, if the client may see it; otherwise 410 or 404,
+        as `visible_pk` answers. One statement finds and reads it."""
+        try:
+            value = UUID(uuid)
+        except ValueError as error:
+            raise exceptions.NotFound() from error
+        found = self.presenter.load_unique(ctx, "uuid", value, detail=detail)
+        if found is None:
+            if gone_for(self.model, ctx.audience, ctx.today, value):
+                raise Gone()
+            raise exceptions.NotFound()
+        return found[1]
+
     def render_detail(self, request: Request, uuid: str) -> Rendered:
         check_params(request.query_params, {"lang"})
         ctx = self.context(request)
-        pk = self.visible_pk(ctx, uuid)
-        record = self.presenter.load(ctx, [pk], detail=True).get(pk)
-        if record is None:
-            raise exceptions.NotFound()
-        return render_json(record, ctx=ctx)
+        return render_json(self.visible_record(ctx, uuid, detail=True), ctx=ctx)
 
 
 class ManifestMixin:
@@ -266,11 +276,7 @@ class ManifestMixin:
             ctx = ApiContext.for_request(request)
             # Nothing is rendered here: the renditions a manifest shows are made
             # in the background when the image or exhibition is published.
-            pk = self.visible_pk(ctx, uuid)
-            detail = self.manifest_from_detail
-            record = self.presenter.load(ctx, [pk], detail=detail).get(pk)
-            if record is None:
-                raise exceptions.NotFound()
+            record = self.visible_record(ctx, uuid, self.manifest_from_detail)
             url = request.build_absolute_uri().split("?")[0]
             manifest = self.make_manifest(record, url)
             if not manifest["items"]:

@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 
 from archive import kinds, visits
-from archive.api import prepared
 from archive.api.context import ApiContext, Audience
 from archive.api.presenters import PRESENTERS
 from archive.site import jsonld, labels
@@ -48,18 +47,14 @@ def record_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     entry = kinds.BY_NAME[kind]
     manager = entry.model._default_manager
     ctx = site_context(request)
-    # Compiled once per day, as the API's lookup by id: building the visibility
-    # filter cost more than running the query.
-    pk = prepared.lookup_pk(
-        entry.model, manager.public, "slug", slug, (ctx.audience.key, ctx.today)
-    )
-    if pk is None:
+    # One statement finds the public record and reads it, compiled once per day:
+    # building the visibility filter cost more than running the query.
+    found = PRESENTERS[kind].load_unique(ctx, "slug", slug, detail=True)
+    if found is None:
         if manager.gone().filter(slug=slug).exists():
             return gone(request, entry)
         raise Http404
-    record = PRESENTERS[kind].load(ctx, [pk], detail=True).get(pk)
-    if record is None:
-        raise Http404
+    pk, record = found
     context: dict[str, Any] = {
         "record": record,
         "kind": kind,

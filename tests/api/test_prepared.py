@@ -233,6 +233,47 @@ def test_prepared_query_that_ignores_its_ids_fails_loudly():
         query.rows(ctx, [1, 2])
 
 
+def test_rows_found_by_a_unique_value_are_the_orm_rows(recognitions):
+    """rows_where: the compiled query re-run with another uuid gives that record's
+    rows, as the ORM gives them (on SQLite, UUIDs and dates as text), and none for
+    a uuid no record has."""
+
+    def build(value: Any):
+        return batch([record.pk for record in recognitions]).filter(uuid=value)
+
+    for record in (recognitions[0], recognitions[3], recognitions[0]):
+        rows = prepared.rows_where(
+            "test.by-uuid", m.Recognition, build, "uuid", record.uuid, ("test",)
+        )
+        fresh = list(build(record.uuid))
+        assert len(rows) == len(fresh) == 1
+        for name, value in fresh[0].items():
+            if connection.vendor == "sqlite" and isinstance(
+                value, datetime.date | uuid.UUID
+            ):
+                assert rows[0][name] == as_on_sqlite(value), name
+            else:
+                assert rows[0][name] == value, name
+    nobody = prepared.rows_where(
+        "test.by-uuid", m.Recognition, build, "uuid", uuid.uuid4(), ("test",)
+    )
+    assert nobody == []
+
+
+def test_rows_where_that_ignores_its_value_fails_loudly():
+    """A query that does not use its value would give every caller the first
+    caller's record."""
+    with pytest.raises(RuntimeError, match="exactly once"):
+        prepared.rows_where(
+            "test.no-value",
+            m.Recognition,
+            lambda value: m.Recognition.objects.values("id"),
+            "uuid",
+            uuid.uuid4(),
+            ("test",),
+        )
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="server-side preparation: PostgreSQL"
 )

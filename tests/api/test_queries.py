@@ -98,10 +98,10 @@ def test_exhibition_queries_do_not_grow_with_items(api, django_assert_num_querie
 def test_detail_queries_are_pinned(api, django_assert_num_queries):
     archive = full_archive()
     caches["api"].clear()
-    # version, lookup by id, rows (with the ceremony), then on SQLite citations,
-    # rescuers, rescued people, their kinds of help, places; on PostgreSQL these come
-    # inside the rows' query.
-    expected = 3 if connection.vendor == "postgresql" else 8
+    # version, the row found by its uuid (with the ceremony: no lookup of its id
+    # first), then on SQLite citations, rescuers, rescued people, their kinds of
+    # help, places; on PostgreSQL these come inside the row's query.
+    expected = 2 if connection.vendor == "postgresql" else 7
     with django_assert_num_queries(expected):
         api.get(f"/api/v1/recognitions/{archive.recognition.uuid}/")
 
@@ -114,3 +114,24 @@ def test_warm_answer_costs_one_query(api, django_assert_num_queries):
     api.get(url)
     with django_assert_num_queries(1):
         assert api.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("anonymous_first", [True, False])
+def test_a_record_found_by_its_uuid_is_found_for_its_own_audience_only(
+    api, keyed_api, anonymous_first
+):
+    """The statement that finds a record by its uuid and reads it is compiled once
+    per audience: an exhibition-only record stays a 404 anonymously, whichever
+    audience asked first, and a public one is the same answer to both."""
+    shown = f.published(f.make_recognition(), access=m.Access.EXHIBITION)
+    public = f.published(f.make_recognition())
+    clients = [api, keyed_api] if anonymous_first else [keyed_api, api]
+    for client in clients:
+        caches["api"].clear()
+        shown_status = 404 if client is api else 200
+        assert client.get(f"/api/v1/recognitions/{shown.uuid}/").status_code == (
+            shown_status
+        )
+        answer = client.get(f"/api/v1/recognitions/{public.uuid}/")
+        assert answer.status_code == 200
+        assert answer.json()["id"] == str(public.uuid)

@@ -21,12 +21,13 @@ from __future__ import annotations
 import functools
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
 from rest_framework import serializers as s
 
 from archive import kinds
 from archive.api.context import ApiContext
 from archive.api.fields import TranslatedField
-from archive.api.prepared import PreparedQuery
+from archive.api.prepared import PreparedQuery, rows_where
 from archive.api.presenters.common import citations
 from archive.api.presenters.inline import AsText, inline_nested_lists
 from archive.api.presenters.members import Const, Expr, Many, Translated, Value
@@ -180,18 +181,22 @@ class RecordPresenter(Shape):
         detail: bool = False,
         inline: bool = False,
     ):
+        return self.rows_of(ctx, self.visible(ctx).filter(pk__in=ids), detail, inline)
+
+    def visible(self, ctx: ApiContext) -> QuerySet:
+        """The records of this kind the requester may see."""
+        return self.model._default_manager.filter(ctx.audience.visible_q(self.model))
+
+    def rows_of(
+        self, ctx: ApiContext, records: QuerySet, detail: bool, inline: bool
+    ) -> QuerySet:
+        """The rows the presenter reads, of `records` (a queryset of the model)."""
         annotations = self.annotations(ctx, "", detail)
         if inline:
             for member in self.inlined(ctx, detail):
                 annotations[member.json_key] = AsText(member.inline(ctx, detail))
         columns = dict.fromkeys(["id", *self.columns("", detail)])
-        return (
-            self.model._default_manager.filter(pk__in=ids)
-            .filter(ctx.audience.visible_q(self.model))
-            .annotate(**annotations)
-            .order_by()
-            .values(*columns, *annotations)
-        )
+        return records.annotate(**annotations).order_by().values(*columns, *annotations)
 
     def inlined(self, ctx: ApiContext, detail: bool) -> tuple[Many, ...]:
         """The nested lists that come inside the rows' own query, as JSON (on
@@ -235,6 +240,42 @@ class RecordPresenter(Shape):
         detail = detail and self.has_detail
         inline = inline_nested_lists()
         rows = self.row_queries[detail, inline].rows(ctx, ids)
+        return self.present_rows(ctx, rows, detail, inline)
+
+    def load_unique(
+        self, ctx: ApiContext, field: str, value: Any, detail: bool = False
+    ) -> tuple[int, dict] | None:
+        """The record whose unique `field` (its uuid, its slug) is `value`, with its
+        primary key, presented; None when the requester may not see it or it does
+        not exist.
+
+        One statement finds the record and reads its row (with its nested lists
+        on PostgreSQL), compiled once per audience and day: looking its id up
+        first cost a round trip of its own, a quarter of a record's statements on
+        PostgreSQL."""
+        detail = detail and self.has_detail
+        inline = inline_nested_lists()
+        name = f"{self.kind}.{'detail_' if detail else ''}rows_by_{field}"
+        rows = rows_where(
+            name + ("_inline" if inline else ""),
+            self.model,
+            lambda found: self.rows_of(
+                ctx, self.visible(ctx).filter(**{field: found}), detail, inline
+            ),
+            field,
+            value,
+            (ctx.audience.key, ctx.today),
+        )
+        if not rows:
+            return None
+        pk = rows[0]["id"]
+        return pk, self.present_rows(ctx, rows, detail, inline)[pk]
+
+    def present_rows(
+        self, ctx: ApiContext, rows: list[Row], detail: bool, inline: bool
+    ) -> dict[int, dict]:
+        """The records of these rows (as `rows_of` reads them), presented, by
+        primary key: their nested lists fetched, or unpacked when `inline`."""
         if not rows:
             return {}
         batch = Batch()
