@@ -1,4 +1,5 @@
-"""Django's PostgreSQL backend, testing a kept connection only after it sat idle.
+"""Django's PostgreSQL backend, testing a kept connection only after it sat idle,
+and reading moments with psycopg's own (compiled) parser.
 
 With `CONN_HEALTH_CHECKS` Django tests a kept connection before each request's
 first query: a `SELECT 1` round trip, which cost 90 µs of processor time per
@@ -13,22 +14,69 @@ end (Django's `close_if_unusable_or_obsolete`), so the next request connects
 anew. `DATABASE_HEALTH_CHECK_IDLE=0` tests before every request, as Django does.
 
 What a busy worker gives up: a server restarted within that second of its last
-request fails that worker's next request instead of reconnecting first; the
+request fails that worker's next request (the API answers it 503 with
+Retry-After, tests/ops/test_faults.py) instead of reconnecting first; the
 requests under way when the server went down fail either way.
+
+Moments (`timestamptz`): Django reads them with a loader of its own that
+subclasses psycopg's pure-Python one, so that every moment is parsed in Python
+(2.1 µs against 0.15 µs for psycopg's compiled parser, measured here); a list of
+50 recognitions reads over 100. `MomentLoader` gives the same values (the
+moment in Django's time zone) through psycopg's compiled parser where it is
+installed (`psycopg[binary]`).
 """
 
 from __future__ import annotations
 
+import datetime
 import time
+from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.db.backends.postgresql import base
+from psycopg.adapt import Loader
+from psycopg.pq import Format
+
+#: psycopg's own loader of timestamptz text: compiled where psycopg's C
+#: extension is installed, its Python one otherwise.
+TIMESTAMPTZ = psycopg.adapters.types["timestamptz"].oid
+PARSER = psycopg.adapters.get_loader(TIMESTAMPTZ, Format.TEXT)
+
+
+class MomentLoader(Loader):
+    """A moment as Django's own loader gives it: psycopg's value, in Django's time
+    zone (`timezone`; None gives a naive moment, as Django's does)."""
+
+    timezone: datetime.tzinfo | None = None
+
+    def __init__(self, oid: int, context: Any = None) -> None:
+        super().__init__(oid, context)
+        self._parse = PARSER(oid, context).load
+
+    def load(self, data: Any) -> datetime.datetime:
+        return self._parse(data).replace(tzinfo=self.timezone)
+
+
+def moment_loader(timezone: datetime.tzinfo | None) -> type[MomentLoader]:
+    """A loader of moments in `timezone`, as Django's `register_tzloader` makes."""
+    return type(
+        "SpecificMomentLoader",
+        (MomentLoader,),
+        {"timezone": timezone, "__module__": __name__},
+    )
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     #: time.monotonic() when a cursor was last made on this connection (None:
     #: not since it was opened).
     used_at: float | None = None
+
+    def get_connection_params(self) -> dict[str, Any]:
+        params = super().get_connection_params()
+        # Django's adapters for this connection, its moments' loader replaced.
+        params["context"].register_loader("timestamptz", moment_loader(self.timezone))
+        return params
 
     def connect(self) -> None:
         super().connect()
