@@ -55,7 +55,10 @@ class MomentLoader(Loader):
         self._parse = PARSER(oid, context).load
 
     def load(self, data: Any) -> datetime.datetime:
-        return self._parse(data).replace(tzinfo=self.timezone)
+        moment = self._parse(data)
+        if moment.tzinfo is self.timezone:  # psycopg's UTC is Django's
+            return moment
+        return moment.replace(tzinfo=self.timezone)
 
 
 def moment_loader(timezone: datetime.tzinfo | None) -> type[MomentLoader]:
