@@ -71,7 +71,7 @@ def test_settings_read_the_file_and_the_environment_wins(tmp_path):
     assert result.stdout.split() == [
         "True",
         "from-the-file",
-        "django.db.backends.postgresql",
+        "memorial.postgresql",  # Django's, memorial/postgresql
     ], result.stderr
     env = clean_env(DEBUG="0", SECRET_KEY="from-the-environment")
     result = run(project, "-c", PRINT_SETTINGS, env=env)
