@@ -3,19 +3,22 @@ and reading moments with psycopg's own (compiled) parser.
 
 With `CONN_HEALTH_CHECKS` Django tests a kept connection before each request's
 first query: a `SELECT 1` round trip, which cost 90 µs of processor time per
-request on the reference machine (50 in the worker, 40 in the server; 20,000 in a
+request on the reference machine (53 in the worker, 38 in the server; 20,000 in a
 row, median of three runs), on every request, busy or not. What the test catches
 is a connection that died between two requests: the server restarted, or a
-firewall or pooler dropped a connection left idle. Here a connection whose last
-query started less than `DATABASE_HEALTH_CHECK_IDLE` seconds ago (1 by default)
-is taken as alive, as that query found it; one idle for longer is tested as
-Django tests it. A connection that fails during a request is still closed at its
+firewall or pooler dropped a connection left idle. Here a connection on which
+Django last made a cursor less than `DATABASE_HEALTH_CHECK_IDLE` seconds ago (1
+by default) is taken as alive, as that cursor's query found it; one idle for
+longer is tested as Django tests it. (Prepared statements,
+`archive.api.prepared.statement_cursor`, do not count as use: a connection used
+by them alone is tested the sooner, never later.) With `DATABASE_POOL` the
+pool's own check applies instead, as in Django. A connection that fails during a request is still closed at its
 end (Django's `close_if_unusable_or_obsolete`), so the next request connects
 anew. `DATABASE_HEALTH_CHECK_IDLE=0` tests before every request, as Django does.
 
 What a busy worker gives up: a server restarted within that second of its last
-request fails that worker's next request (the API answers it 503 with
-Retry-After, tests/ops/test_faults.py) instead of reconnecting first; the
+request fails that worker's next request (503 with Retry-After, the API's
+problem or the site's page: tests/ops/test_faults.py) instead of reconnecting first; the
 requests under way when the server went down fail either way.
 
 Moments (`timestamptz`): Django reads them with a loader of its own that
@@ -29,13 +32,14 @@ installed (`psycopg[binary]`).
 from __future__ import annotations
 
 import datetime
+import functools
 import time
 from typing import Any
 
 import psycopg
 from django.conf import settings
 from django.db.backends.postgresql import base
-from psycopg.adapt import Loader
+from psycopg.adapt import AdaptersMap, Loader
 from psycopg.pq import Format
 
 #: psycopg's own loader of timestamptz text: compiled where psycopg's C
@@ -61,8 +65,10 @@ class MomentLoader(Loader):
         return moment.replace(tzinfo=self.timezone)
 
 
+@functools.cache
 def moment_loader(timezone: datetime.tzinfo | None) -> type[MomentLoader]:
-    """A loader of moments in `timezone`, as Django's `register_tzloader` makes."""
+    """The loader of moments in `timezone`, as Django's `register_tzloader` makes
+    one; one class per time zone (psycopg keeps every loader class registered)."""
     return type(
         "SpecificMomentLoader",
         (MomentLoader,),
@@ -70,15 +76,26 @@ def moment_loader(timezone: datetime.tzinfo | None) -> type[MomentLoader]:
     )
 
 
+@functools.lru_cache(maxsize=16)
+def adapters_with_moments(
+    template: AdaptersMap, timezone: datetime.tzinfo | None
+) -> AdaptersMap:
+    """Django's adapters for a connection (`template`, which Django makes once
+    per time zone) with `MomentLoader`: made once per template, as Django's is,
+    on every connect (with a pool, every request), and Django's left untouched."""
+    adapters = AdaptersMap(template)
+    adapters.register_loader("timestamptz", moment_loader(timezone))
+    return adapters
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
-    #: time.monotonic() when a cursor was last made on this connection (None:
+    #: time.monotonic() when Django last made a cursor on this connection (None:
     #: not since it was opened).
     used_at: float | None = None
 
     def get_connection_params(self) -> dict[str, Any]:
         params = super().get_connection_params()
-        # Django's adapters for this connection, its moments' loader replaced.
-        params["context"].register_loader("timestamptz", moment_loader(self.timezone))
+        params["context"] = adapters_with_moments(params["context"], self.timezone)
         return params
 
     def connect(self) -> None:

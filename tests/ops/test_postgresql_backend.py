@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 import time
 
+import psycopg
 import pytest
 from django.db import connections
 from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 
-from memorial.postgresql.base import MomentLoader, moment_loader
+from memorial.postgresql.base import PARSER, MomentLoader, moment_loader
 
 connection = connections["default"]
 
@@ -99,8 +100,9 @@ def test_a_dead_connection_found_by_the_check_is_replaced(
     assert old.closed
 
 
-#: Moments as PostgreSQL prints them: fractions of every length and none, other
-#: offsets, before 1900, the first and last days PostgreSQL and Python share.
+#: Moments as PostgreSQL prints them: fractions of every length and none, before
+#: 1900, the first and last days PostgreSQL and Python share (the session's time
+#: zone is UTC, so the server prints +00 whatever the offset given).
 MOMENTS = [
     "2026-12-04 20:15:53.123456+00",
     "2026-12-04 20:15:53.1+00",
@@ -110,6 +112,12 @@ MOMENTS = [
     "1850-01-01 00:00:00+00",
     "0001-01-01 00:00:00+00",
     "9999-12-31 23:59:59.999999+00",
+]
+#: Texts with other offsets, as a session in another time zone would print them.
+OFFSET_TEXTS = [
+    b"1942-08-04 05:30:00+02",
+    b"1944-09-03 10:00:00.5-05:30",
+    b"1900-01-01 00:00:00+00:17:30",
 ]
 
 
@@ -132,9 +140,14 @@ def test_moments_are_read_as_djangos_own_loader_reads_them(timezone):
             assert value == theirs.load(text), moment
             assert value.tzinfo is theirs.load(text).tzinfo, moment
             assert value.isoformat() == theirs.load(text).isoformat(), moment
+    for text in OFFSET_TEXTS:
+        assert ours.load(text) == theirs.load(text), text
+        assert ours.load(text).tzinfo is theirs.load(text).tzinfo, text
 
 
 def test_connections_read_moments_with_the_compiled_parser():
+    if psycopg.pq.__impl__ in ("binary", "c"):  # what pyproject installs
+        assert PARSER.__module__.startswith(("psycopg_binary", "psycopg_c"))
     connection.ensure_connection()
     raw = connection.connection
     loader = raw.adapters.get_loader(raw.adapters.types["timestamptz"].oid, 0)
@@ -145,3 +158,24 @@ def test_connections_read_moments_with_the_compiled_parser():
         assert cursor.fetchone()[0] == datetime.datetime(
             1944, 9, 3, 10, tzinfo=datetime.UTC
         )
+
+
+def test_connecting_again_makes_no_new_loader_and_leaves_djangos_adapters_alone():
+    """Every connect (with a pool, every request) gets the same adapters: a new
+    loader class per connect would stay registered in psycopg for good."""
+    first = connection.get_connection_params()["context"]
+    second = connection.get_connection_params()["context"]
+    assert first is second
+    oid = first.types["timestamptz"].oid
+    assert first.get_loader(oid, 0) is second.get_loader(oid, 0)
+    django_template = super(type(connection), connection).get_connection_params()
+    assert not issubclass(django_template["context"].get_loader(oid, 0), MomentLoader)
+
+
+def test_with_health_checks_off_no_connection_is_tested(checks, monkeypatch):
+    monkeypatch.setattr(connection, "health_check_enabled", False)
+    connection.cursor().close()
+    connection.used_at -= 5
+    a_new_request()
+    connection.cursor().close()
+    assert checks == []
