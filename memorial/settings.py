@@ -175,8 +175,8 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         # Before a request's first query, a kept connection is tested (on
         # PostgreSQL a `SELECT 1` round trip, and only when it has been idle for
-        # DATABASE_HEALTH_CHECK_IDLE seconds): after a database restart, no request
-        # fails on a dead connection.
+        # DATABASE_HEALTH_CHECK_IDLE seconds): after a database restart, a request
+        # meets a dead connection (a 503) only within that time of the last one.
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", default=True),
     )
 }

@@ -1,1 +1,2 @@
-"""PostgreSQL, as Django's backend, with a cheaper health check (see `base`)."""
+"""PostgreSQL, as Django's backend, with a cheaper health check and moments read
+by psycopg's compiled parser (see `base`)."""

@@ -3,28 +3,29 @@ and reading moments with psycopg's own (compiled) parser.
 
 With `CONN_HEALTH_CHECKS` Django tests a kept connection before each request's
 first query: a `SELECT 1` round trip, which cost 90 µs of processor time per
-request on the reference machine (53 in the worker, 38 in the server; 20,000 in a
-row, median of three runs), on every request, busy or not. What the test catches
-is a connection that died between two requests: the server restarted, or a
-firewall or pooler dropped a connection left idle. Here a connection on which
-Django last made a cursor less than `DATABASE_HEALTH_CHECK_IDLE` seconds ago (1
-by default) is taken as alive, as that cursor's query found it; one idle for
-longer is tested as Django tests it. (Prepared statements,
-`archive.api.prepared.statement_cursor`, do not count as use: a connection used
-by them alone is tested the sooner, never later.) With `DATABASE_POOL` the
-pool's own check applies instead, as in Django. A connection that fails during a request is still closed at its
-end (Django's `close_if_unusable_or_obsolete`), so the next request connects
-anew. `DATABASE_HEALTH_CHECK_IDLE=0` tests before every request, as Django does.
+request on the reference machine (53 in the worker, 38 in the server; 20,000 in
+a row, median of three runs), on every request, busy or not. What the test
+catches is a connection that died between two requests: the server restarted,
+or a firewall or pooler dropped a connection left idle. Here a connection on
+which Django last made a cursor less than `DATABASE_HEALTH_CHECK_IDLE` seconds
+ago (1 by default) is taken as alive, as that cursor's query found it; one idle
+for longer is tested as Django tests it. Prepared statements
+(`archive.api.prepared.statement_cursor`) do not count as use: a connection used
+by them alone is tested the sooner, never later. With `DATABASE_POOL` the pool's
+own check applies instead, as in Django. A connection that fails during a
+request is still closed at its end (Django's `close_if_unusable_or_obsolete`),
+so the next request connects anew. `DATABASE_HEALTH_CHECK_IDLE=0` tests before
+every request, as Django does.
 
 What a busy worker gives up: a server restarted within that second of its last
 request fails that worker's next request (503 with Retry-After, the API's
-problem or the site's page: tests/ops/test_faults.py) instead of reconnecting first; the
-requests under way when the server went down fail either way.
+problem or the site's page: tests/ops/test_faults.py) instead of reconnecting
+first; the requests under way when the server went down fail either way.
 
 Moments (`timestamptz`): Django reads them with a loader of its own that
 subclasses psycopg's pure-Python one, so that every moment is parsed in Python
-(2.1 µs against 0.15 µs for psycopg's compiled parser, measured here); a list of
-50 recognitions reads over 100. `MomentLoader` gives the same values (the
+(2.1 µs against 0.15 µs for psycopg's compiled parser, measured here); a list
+of 50 recognitions reads over 100. `MomentLoader` gives the same values (the
 moment in Django's time zone) through psycopg's compiled parser where it is
 installed (`psycopg[binary]`).
 """

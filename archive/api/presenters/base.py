@@ -251,8 +251,8 @@ class RecordPresenter(Shape):
 
         One statement finds the record and reads its row (with its nested lists
         on PostgreSQL), compiled once per audience and day: looking its id up
-        first cost a round trip of its own, a quarter of a record's statements on
-        PostgreSQL."""
+        first was one of the three statements of a detail on PostgreSQL, a round
+        trip of its own."""
         detail = detail and self.has_detail
         inline = inline_nested_lists()
         name = f"{self.kind}.{'detail_' if detail else ''}rows_by_{field}"
