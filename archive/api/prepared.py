@@ -415,33 +415,35 @@ def lookup_pk(
     queries. `queryset` is called only to compile: building its conditions cost
     more than running the compiled lookup."""
     model_field = model._meta.get_field(field)
-    connection = connections[using]
+    prepare = _as_parameter(model_field, using)
 
-    def build(values: list[Any]) -> QuerySet:
+    def build(found: Any) -> QuerySet:
         return (
             queryset()
             .using(using)
-            .filter(**{field: values[0]})
+            .filter(**{field: found})
             .order_by()
             .values_list("pk")[:1]
         )
 
-    compiled = cached(
+    compiled = _compiled_for_one(
         ("lookup", using, model._meta.label, field, *shape_key),
-        lambda: compile_query(
-            build,
-            lambda variant: [sentinel(model_field, 0, variant)],
-            using=using,
-            prepare=lambda values: [
-                model_field.get_db_prep_value(values[0], connection)
-            ],
-        ),
+        build,
+        model_field,
+        using,
+        prepare=prepare,
     )
     if compiled is None:
-        rows = list(build([value]))
-    else:
-        rows = compiled.rows([model_field.get_db_prep_value(value, connection)])
+        return next(iter(build(value)), (None,))[0]
+    rows = compiled.rows(prepare([value]))
     return rows[0][0] if rows else None
+
+
+def _as_parameter(field: models.Field, using: str) -> Callable[[list[Any]], list[Any]]:
+    """`prepare` for a query of one value of `field`: the value as the database
+    takes it, as the ORM would give it."""
+    connection = connections[using]
+    return lambda values: [field.get_db_prep_value(values[0], connection)]
 
 
 def _compiled_for_one(
@@ -479,11 +481,7 @@ def rows_where(
     `value`) like the batch queries, and like theirs, its dates, moments and
     UUIDs may stay text on SQLite."""
     model_field = model._meta.get_field(field)
-    connection = connections[using]
-
-    def prepare(values: list[Any]) -> list[Any]:
-        return [model_field.get_db_prep_value(values[0], connection)]
-
+    prepare = _as_parameter(model_field, using)
     compiled = _compiled_for_one(
         ("where", name, using, *shape_key),
         build,

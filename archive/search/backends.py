@@ -26,7 +26,7 @@ from django.db import connection
 from archive import kinds
 from archive.search import estimates
 from archive.search.documents import AUDIENCES
-from archive.search.estimates import Plan, Way
+from archive.search.estimates import DOCUMENTS, Plan, Way
 from archive.search.query import (
     LIGATURE_SPELLINGS,
     MIN_PREFIX,
@@ -37,7 +37,6 @@ from archive.search.query import (
     websearch_text,
 )
 
-DOCUMENTS = "archive_searchdocument"
 #: The FTS5 table of an audience's documents: FTS_TABLE.format(audience="public").
 FTS_TABLE = "archive_search_fts_{audience}"
 #: Its vocabulary (an fts5vocab 'row' table, migration 0027): one row per term.

@@ -31,6 +31,7 @@ from archive import models as m
 from archive.api.context import Audience
 from archive.api.prepared import run_statement
 from archive.search.documents import FACETS
+from archive.search.estimates import DOCUMENTS
 from archive.search.query import SearchError, SearchRequest
 
 #: Facets whose values are records, and their models.
@@ -59,7 +60,7 @@ def sample_step(total: int) -> int:
 def sampled(step: str) -> str:
     """The condition keeping the documents a sample counts: those whose id is a
     multiple of `step` (an SQL integer expression), an even sample of any set."""
-    return f"archive_searchdocument.id %% {step} = 0"
+    return f"{DOCUMENTS}.id %% {step} = 0"
 
 
 def sample_step_sql(total: str) -> str:
@@ -167,7 +168,7 @@ def counts_statement(
         f"ORDER BY number DESC, value{records.bytewise}) AS listed FROM ("
         "SELECT facet, value, COUNT(*) AS number FROM archive_searchfacet "
         "WHERE document_id IN "
-        f"(SELECT archive_searchdocument.id {from_where}) "
+        f"(SELECT {DOCUMENTS}.id {from_where}) "
         f"GROUP BY facet, value) AS grouped WHERE {records.visible}) AS counts"
         f"{records.joins} WHERE counts.listed <= {MAX_VALUES}"
     )
