@@ -17,10 +17,10 @@ the presenters' `values.iso` and `values.uuid_text`).
 
 This is the only module that reaches into Django's compiler (`get_compiler`,
 `as_sql`, `select`, `col_count`, `get_converters`, `apply_converters`, and the
-`selected`/`values_select` names of a values() query) and, on PostgreSQL, into its
-cursor wrapping (`_prepare_cursor`, the backend's `CursorMixin`) and psycopg's
-placeholder conversion (`_queries._query2pg_nocache`);
-tests/api/test_prepared.py fails if a Django upgrade changes any of them.
+`selected`/`values_select` names of a values() query); the compiled statements run
+prepared on PostgreSQL through `archive.statements`, which reaches into Django's
+cursor wrapping. tests/api/test_prepared.py fails if a Django upgrade changes any
+of them.
 
 Compiled queries are kept in one cache per process, least recently used first out,
 keyed by whatever shapes the SQL besides the values: the query's name, the
@@ -31,33 +31,25 @@ size or the number of ids.
 from __future__ import annotations
 
 import datetime
-import functools
-import re
 import threading
 import uuid
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.utils import CursorWrapper
 from django.db.models import DateField, QuerySet, UUIDField
 from django.db.models.sql.compiler import SQLCompiler
 
 from archive.api.context import ApiContext
+from archive.statements import native_statement, statement_cursor
 
 #: Columns a batch query may leave as the database's text on SQLite
 #: (DateTimeField is a DateField).
 RAW_ON_SQLITE = (DateField, UUIDField)
 #: Compiled queries kept per process; each is a few kilobytes of SQL.
 MAX_SHAPES = 4000
-#: PostgreSQL: statements prepared per connection, most recently used kept (a list
-#: and a detail of every kind, in every page size bucket, fit).
-PREPARED_PER_CONNECTION = 500
-NEVER_AUTOMATICALLY = 2**31 - 1
 
 _shapes: OrderedDict[tuple, Compiled | None] = OrderedDict()
 _lock = threading.Lock()
@@ -109,149 +101,6 @@ class Compiled:
         if self.converters:
             return list(self.compiler.apply_converters(fetched, self.converters))
         return fetched
-
-
-def statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
-    """A cursor for a compiled query: on PostgreSQL, one that has the server
-    prepare each statement once per connection and then only binds its values.
-
-    Django's own PostgreSQL cursors bind values on the client and send the whole
-    text every time, so the server parses and plans every query again; for the
-    API's batch queries (joins, visibility conditions) planning cost more than
-    running (docs/performance.md has the EXPLAIN figures). Queries stay counted
-    and logged like any other (Django's cursor wrapper is kept).
-
-    The cursor is psycopg's raw one: it takes the statement with PostgreSQL's own
-    `$1` placeholders (`native_statement`, converted once when the query is
-    compiled). psycopg converts `%s` placeholders on every execution and caches
-    the conversion only for statements under 4 KB; a list page's statement is
-    larger, and converting it was a twentieth of the page's time in the worker.
-    """
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        # Django turns preparation off (for poolers such as PgBouncer in transaction
-        # mode); psycopg then ignores `prepare=True`. A threshold no query reaches
-        # lets only these cursors prepare: Django's own bind on the client and never
-        # prepare.
-        raw.prepare_threshold = NEVER_AUTOMATICALLY
-        raw.prepared_max = PREPARED_PER_CONNECTION
-    if raw not in _generic_plans:
-        _use_generic_plans(connection, raw)
-    return connection._prepare_cursor(_preparing_cursor_class()(raw))
-
-
-#: Raw PostgreSQL connections whose session plans prepared statements once.
-_generic_plans: weakref.WeakSet = weakref.WeakSet()
-
-
-def _use_generic_plans(connection: BaseDatabaseWrapper, raw: Any) -> None:
-    """Have the session keep one plan per prepared statement
-    (`plan_cache_mode = force_generic_plan`), once per connection.
-
-    By default PostgreSQL plans a prepared statement five times with its values,
-    then compares: the keyset page query after a cursor came out cheaper with its
-    values every time, so the server planned it again on every page, more than
-    half of its time (docs/performance.md). Its generic plan is the same index
-    scan; the rows' and batch queries, and `run_statement`'s (search, the archive
-    version), already ran generic after their first five runs. The setting only
-    concerns statements sent with parameters: Django's own queries bind their
-    values on the client, so they are planned for their values as before, unless
-    `server_side_binding` is on, in which case this is left alone. It is set in
-    autocommit outside a transaction only (inside one, a rollback would undo it);
-    until then the default stays.
-    """
-    from psycopg.pq import TransactionStatus
-
-    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
-        _generic_plans.add(raw)
-        return
-    if not raw.autocommit or raw.info.transaction_status != TransactionStatus.IDLE:
-        return
-    raw.execute("SET plan_cache_mode = force_generic_plan")
-    _generic_plans.add(raw)
-
-
-@functools.cache
-def _preparing_cursor_class() -> type:
-    # Imported here: the psycopg backend only loads when PostgreSQL is configured.
-    import psycopg
-    from django.db.backends.postgresql.base import CursorMixin
-
-    class PreparingCursor(CursorMixin, psycopg.RawCursor):
-        """Server-side binding of `$1` placeholders, every statement prepared
-        (psycopg keeps the `prepared_max` most recent per connection)."""
-
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            result = super().execute(query, params, prepare=True, binary=binary)
-            # What Django's query log reads (`last_executed_query`); psycopg
-            # leaves it empty for a raw cursor.
-            self._query = LoggedStatement(self.connection, query, params or ())
-            return result
-
-    return PreparingCursor
-
-
-#: A `$1` placeholder of a native statement.
-PLACEHOLDER = re.compile(r"\$(\d+)")
-
-
-class LoggedStatement:
-    """A prepared statement as the query log shows it (`connection.queries`,
-    `CaptureQueriesContext`, the `django.db.backends` logger): its text with the
-    values written in as SQL literals, so a logged query reads, and runs, like one
-    bound on the client. Composed only when read (only while queries are logged)."""
-
-    def __init__(self, raw: Any, statement: str, params: Sequence[Any]) -> None:
-        self._raw, self._statement, self._params = raw, statement, params
-
-    @property
-    def query(self) -> bytes:
-        from psycopg import sql
-
-        def literal(match: re.Match) -> str:
-            value = self._params[int(match.group(1)) - 1]
-            return sql.Literal(value).as_string(self._raw)
-
-        return PLACEHOLDER.sub(literal, self._statement).encode()
-
-
-def run_statement(
-    sql: str, params: Sequence[Any], using: str = "default"
-) -> list[tuple]:
-    """The rows of hand-written SQL (`%s` placeholders): on PostgreSQL run as a
-    prepared statement, parsed and planned once per connection and text, then
-    only bound (`statement_cursor`); elsewhere through a plain cursor.
-
-    For statements whose text depends only on a request's shape, its values all
-    being parameters: the search engine's (a search for one word and for another
-    is the same text), where PostgreSQL spent longer planning than running."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    with statement_cursor(connection) as cursor:
-        cursor.execute(_postgresql_statement(sql), params)
-        return cursor.fetchall()
-
-
-@functools.lru_cache(maxsize=PREPARED_PER_CONNECTION)
-def _postgresql_statement(sql: str) -> str:
-    from psycopg._queries import _query2pg_nocache
-
-    return _query2pg_nocache(sql.encode(), "utf-8")[0].decode()
-
-
-def native_statement(sql: str, connection: BaseDatabaseWrapper) -> str:
-    """`sql` with `%s` placeholders (and `%%` for %) as `statement_cursor` takes
-    it: on PostgreSQL with `$1`, `$2`... (psycopg's own conversion, done once);
-    elsewhere unchanged."""
-    if connection.vendor != "postgresql":
-        return sql
-    return _postgresql_statement(sql)
 
 
 def _names(query: Any) -> tuple[str, ...]:

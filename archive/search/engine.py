@@ -41,7 +41,6 @@ from django.utils.safestring import SafeString
 from archive import kinds
 from archive import models as m
 from archive.api.context import Audience
-from archive.api.prepared import run_statement
 from archive.search.backends import DOCUMENTS, Match, audience_flag, backend
 from archive.search.facets import (
     Facet,
@@ -56,6 +55,7 @@ from archive.search.facets import (
 )
 from archive.search.query import SearchError, SearchRequest, parse
 from archive.search.snippets import snippet
+from archive.statements import run_statement
 
 #: The deepest a visitor may page (offsets beyond cost more than they are worth).
 MAX_OFFSET = 10_000

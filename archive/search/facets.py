@@ -29,10 +29,10 @@ from django.utils.translation import pgettext
 from archive import kinds
 from archive import models as m
 from archive.api.context import Audience
-from archive.api.prepared import run_statement
 from archive.search.documents import FACETS
 from archive.search.estimates import DOCUMENTS
 from archive.search.query import SearchError, SearchRequest
+from archive.statements import run_statement
 
 #: Facets whose values are records, and their models.
 RECORD_FACETS = {"place": m.Place, "organisation": m.Organisation}

@@ -10,7 +10,7 @@ or a firewall or pooler dropped a connection left idle. Here a connection on
 which Django last made a cursor less than `DATABASE_HEALTH_CHECK_IDLE` seconds
 ago (1 by default) is taken as alive, as that cursor's query found it; one idle
 for longer is tested as Django tests it. Prepared statements
-(`archive.api.prepared.statement_cursor`) do not count as use: a connection used
+(`archive.statements.statement_cursor`) do not count as use: a connection used
 by them alone is tested the sooner, never later. With `DATABASE_POOL` the pool's
 own check applies instead, as in Django. A connection that fails during a
 request is still closed at its end (Django's `close_if_unusable_or_obsolete`),

@@ -1,9 +1,11 @@
-"""The compiled-query module (archive/api/prepared.py) against Django's internals.
+"""The compiled-query module (archive/api/prepared.py) and the prepared statements
+it runs through (archive/statements.py) against Django's internals.
 
 prepared.py keeps SQL compiled by Django's private compiler API and re-runs it with
-new values. If a Django upgrade changes that API, these tests fail here, by name,
-instead of lists quietly returning wrong rows. They run on SQLite and, with
-DATABASE_URL, on PostgreSQL.
+new values; statements.py runs it, and hand-written SQL, prepared on PostgreSQL
+through Django's cursor wrapping. If a Django upgrade changes either, these tests
+fail here, by name, instead of lists quietly returning wrong rows. They run on
+SQLite and, with DATABASE_URL, on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from archive import models as m
+from archive import statements
 from archive.api import prepared
 from archive.api.context import ApiContext, Audience
 from archive.api.pagination import KeysetPaginator, Ordering
@@ -331,8 +334,8 @@ def test_a_hand_written_statement_is_prepared_once_and_logged_with_its_values(
 
     before = prepared_statements()
     with django_assert_num_queries(2) as captured:
-        first = prepared.run_statement(sql, ["x", "It%", 0])
-        second = prepared.run_statement(sql, ["y", "It%", -1])
+        first = statements.run_statement(sql, ["x", "It%", 0])
+        second = statements.run_statement(sql, ["y", "It%", -1])
     assert [tuple(row) for row in first] == [("It's 50% of a town", "x")]
     assert [tuple(row) for row in second] == [("It's 50% of a town", "y")]
     if connection.vendor == "postgresql":
@@ -356,7 +359,7 @@ def test_native_statement_numbers_placeholders_once_and_keeps_percent_signs():
         expected = "SELECT $1, 'a%b' WHERE x = $2 OR y LIKE '%%'"
     else:
         expected = sql
-    assert prepared.native_statement(sql, connection) == expected
+    assert statements.native_statement(sql, connection) == expected
 
 
 def test_compiled_query_with_a_literal_percent_sign_runs():
@@ -443,11 +446,33 @@ def test_inside_a_transaction_the_plan_setting_waits(recognitions):
         batch, lambda variant: [prepared.sentinel(None, i, variant) for i in ids]
     )
     raw = connection.connection
-    prepared._generic_plans.discard(raw)
+    statements._generic_plans.discard(raw)
     with connection.cursor() as cursor:
         cursor.execute("SET plan_cache_mode = auto")
     compiled.rows(ids)
-    assert raw not in prepared._generic_plans
+    assert raw not in statements._generic_plans
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone()[0] == "auto"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side preparation: PostgreSQL"
+)
+def test_the_archive_version_is_read_by_a_statement_prepared_once_per_connection():
+    """Every API answer reads the archive version first: on PostgreSQL the server
+    parses and plans that statement once per connection, then only binds it."""
+    m.ArchiveVersion.bump()
+    first = m.ArchiveVersion.current()
+    m.ArchiveVersion.bump()
+    second = m.ArchiveVersion.current()
+    assert second.version == first.version + 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%archive_archiveversion%"],
+        )
+        assert [row[0] for row in cursor.fetchall()] == [
+            "SELECT version, changed_at, public_changed_at, exhibition_changed_at "
+            'FROM "archive_archiveversion" WHERE id = $1'
+        ]

@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from archive import kinds
 from archive import models as m
 from archive.api.context import Audience
-from archive.api.prepared import run_statement
 from archive.search import SearchRequest, search
 from archive.search.backends import DOCUMENTS, WEIGHTS, PostgresBackend
 from archive.search.facets import MAX_VALUES, counts_statement
 from archive.search.query import parse
+from archive.statements import run_statement
 from tests import factories as f
 from tests.search.helpers import PUBLISHED
 
