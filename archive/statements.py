@@ -2,13 +2,14 @@
 
 Django's PostgreSQL cursors bind values on the client and send the whole text
 every time, so the server parses and plans every query again. The statements that
-run on every answer (the archive version, the API's compiled queries, the search
-engine's) are instead prepared once per connection and then only bound
-(`statement_cursor`, `run_statement`); elsewhere they run through a plain cursor.
+run on every answer (the archive version) or every page (the API's compiled
+queries, the search engine's) are instead prepared once per connection and then
+only bound (`statement_cursor`, `run_statement`); elsewhere they run through a
+plain cursor.
 
 Below the models (which read the archive version through it) and the API (whose
 compiled queries, `archive.api.prepared`, run through it): it imports nothing of
-the archive (a test of the import graph keeps it so). It is the only module that
+the archive (tests/test_imports.py keeps it so). It is the only module that
 reaches into Django's cursor wrapping (`_prepare_cursor`, the backend's
 `CursorMixin`) and psycopg's placeholder conversion (`_queries._query2pg_nocache`);
 tests/api/test_prepared.py fails if an upgrade changes either.
@@ -50,6 +51,11 @@ def statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
     """
     if connection.vendor != "postgresql":
         return connection.cursor()
+    # As Django's own cursors do (`BaseDatabaseWrapper._cursor`): a kept
+    # connection that died while idle is found and replaced before a request's
+    # first statement, not met by it (the archive version, read first by every
+    # API answer, and a record page's one statement run through here).
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:

@@ -175,3 +175,11 @@ def test_pixel_code_imports_no_django_and_no_archive_module():
         elif isinstance(node, ast.ImportFrom) and node.module:
             roots.add("." if node.level else node.module.split(".")[0])
     assert roots.isdisjoint({"django", "archive", "."}), roots
+
+
+def test_the_statements_module_imports_no_archive_module():
+    """archive/statements.py sits below the models, which read the archive version
+    through it: it may import Django and psycopg, nothing of the archive."""
+    graph = import_graph()
+    assert graph["archive.statements"] <= {"archive"}, graph["archive.statements"]
+    assert "archive.statements" in graph["archive.models.versions"]

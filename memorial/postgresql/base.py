@@ -10,8 +10,8 @@ or a firewall or pooler dropped a connection left idle. Here a connection on
 which Django last made a cursor less than `DATABASE_HEALTH_CHECK_IDLE` seconds
 ago (1 by default) is taken as alive, as that cursor's query found it; one idle
 for longer is tested as Django tests it. Prepared statements
-(`archive.statements.statement_cursor`) do not count as use: a connection used
-by them alone is tested the sooner, never later. With `DATABASE_POOL` the pool's
+(`archive.statements.statement_cursor`) are tested and count as use the same
+way. With `DATABASE_POOL` the pool's
 own check applies instead, as in Django. A connection that fails during a
 request is still closed at its end (Django's `close_if_unusable_or_obsolete`),
 so the next request connects anew. `DATABASE_HEALTH_CHECK_IDLE=0` tests before
@@ -90,8 +90,8 @@ def adapters_with_moments(
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    #: time.monotonic() when Django last made a cursor on this connection (None:
-    #: not since it was opened).
+    #: time.monotonic() when Django (or `archive.statements`) last made a cursor
+    #: on this connection (None: not since it was opened).
     used_at: float | None = None
 
     def get_connection_params(self) -> dict[str, Any]:

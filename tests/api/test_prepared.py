@@ -469,10 +469,21 @@ def test_the_archive_version_is_read_by_a_statement_prepared_once_per_connection
     assert second.version == first.version + 1
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%archive_archiveversion%"],
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement = %s",
+            [
+                "SELECT version, changed_at, public_changed_at, "
+                'exhibition_changed_at FROM "archive_archiveversion" WHERE id = $1'
+            ],
         )
-        assert [row[0] for row in cursor.fetchall()] == [
-            "SELECT version, changed_at, public_changed_at, exhibition_changed_at "
-            'FROM "archive_archiveversion" WHERE id = $1'
-        ]
+        (runs,) = cursor.fetchall()
+        m.ArchiveVersion.current()
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement = %s",
+            [
+                "SELECT version, changed_at, public_changed_at, "
+                'exhibition_changed_at FROM "archive_archiveversion" WHERE id = $1'
+            ],
+        )
+        assert cursor.fetchall() == [(runs[0] + 1,)]

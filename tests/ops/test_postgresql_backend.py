@@ -15,6 +15,7 @@ import pytest
 from django.db import connections
 from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 
+from archive.models import ArchiveVersion
 from memorial.postgresql.base import PARSER, MomentLoader, moment_loader
 
 connection = connections["default"]
@@ -98,6 +99,32 @@ def test_a_dead_connection_found_by_the_check_is_replaced(
         assert cursor.fetchone() == (3,)
     assert connection.connection is not old
     assert old.closed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_connection_is_replaced_before_a_prepared_statement_too(
+    checks, settings, monkeypatch
+):
+    """An API answer's first statement is the archive version's, prepared
+    (`archive.statements`): it tests an idle connection as Django's cursors do,
+    and one it used a moment ago counts as used."""
+    settings.DATABASE_HEALTH_CHECK_IDLE = 1.0
+    connection.cursor().close()
+    connection.used_at -= 5
+    a_new_request()
+    monkeypatch.setattr(connection, "is_usable", lambda: False)
+    old = connection.connection
+    assert ArchiveVersion.current().version >= 0
+    assert connection.connection is not old
+    assert old.closed
+    # The new connection's first request tests it (no use counted yet) ...
+    monkeypatch.setattr(connection, "is_usable", lambda: True)
+    a_new_request()
+    ArchiveVersion.current()
+    # ... and counts as its use: the next request's is not tested.
+    monkeypatch.setattr(connection, "is_usable", lambda: pytest.fail("tested"))
+    a_new_request()
+    assert ArchiveVersion.current().version >= 0
 
 
 #: Moments as PostgreSQL prints them: fractions of every length and none, before
