@@ -83,17 +83,22 @@ def test_without_an_idle_time_every_request_tests_its_connection(checks, setting
     assert len(checks) == 3
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_dead_connection_found_by_the_check_is_replaced(
-    checks, settings, monkeypatch
-):
+def a_connection_that_died_while_idle(settings, monkeypatch):
+    """A request starting on a connection idle for 5 s, which a restarted server
+    has dropped (as its health check finds); the connection."""
     settings.DATABASE_HEALTH_CHECK_IDLE = 1.0
     connection.cursor().close()
     connection.used_at -= 5
     a_new_request()
-    # What a restarted server looks like.
     monkeypatch.setattr(connection, "is_usable", lambda: False)
-    old = connection.connection
+    return connection.connection
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_connection_found_by_the_check_is_replaced(
+    checks, settings, monkeypatch
+):
+    old = a_connection_that_died_while_idle(settings, monkeypatch)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 3")
         assert cursor.fetchone() == (3,)
@@ -108,12 +113,7 @@ def test_a_dead_connection_is_replaced_before_a_prepared_statement_too(
     """An API answer's first statement is the archive version's, prepared
     (`archive.statements`): it tests an idle connection as Django's cursors do,
     and one it used a moment ago counts as used."""
-    settings.DATABASE_HEALTH_CHECK_IDLE = 1.0
-    connection.cursor().close()
-    connection.used_at -= 5
-    a_new_request()
-    monkeypatch.setattr(connection, "is_usable", lambda: False)
-    old = connection.connection
+    old = a_connection_that_died_while_idle(settings, monkeypatch)
     assert ArchiveVersion.current().version >= 0
     assert connection.connection is not old
     assert old.closed
