@@ -9,7 +9,7 @@ every error is problem+json (problems.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 from uuid import UUID
 
 import orjson
@@ -87,6 +87,14 @@ class ApiMixin:
 
 #: Record kind -> its viewset, as viewsets are declared.
 VIEWSETS: dict[str, type[RecordViewSet]] = {}
+
+
+def _uuid_or_404(uuid: str) -> UUID:
+    """A record's id from its address; 404 when it is not a UUID at all."""
+    try:
+        return UUID(uuid)
+    except ValueError as error:
+        raise exceptions.NotFound() from error
 
 
 class RecordViewSet(ApiMixin, GenericViewSet):
@@ -202,10 +210,7 @@ class RecordViewSet(ApiMixin, GenericViewSet):
     def visible_pk(self, ctx: ApiContext, uuid: str) -> int:
         """The record's id if the client may see it; 410 if it was withdrawn after the
         client could see it; otherwise 404, exactly as for an id that never existed."""
-        try:
-            value = UUID(uuid)
-        except ValueError as error:
-            raise exceptions.NotFound() from error
+        value = _uuid_or_404(uuid)
         # Compiled once per audience and day: planning this lookup on PostgreSQL
         # cost more than running it (docs/performance.md).
         pk = prepared.lookup_pk(
@@ -216,24 +221,23 @@ class RecordViewSet(ApiMixin, GenericViewSet):
             (ctx.audience.key, ctx.today),
         )
         if pk is None:
-            if gone_for(self.model, ctx.audience, ctx.today, value):
-                raise Gone()
-            raise exceptions.NotFound()
+            self.not_visible(ctx, value)
         return pk
 
     def visible_record(self, ctx: ApiContext, uuid: str, detail: bool) -> dict:
         """The record, presented, if the client may see it; otherwise 410 or 404,
         as `visible_pk` answers. One statement finds and reads it."""
-        try:
-            value = UUID(uuid)
-        except ValueError as error:
-            raise exceptions.NotFound() from error
+        value = _uuid_or_404(uuid)
         found = self.presenter.load_unique(ctx, "uuid", value, detail=detail)
         if found is None:
-            if gone_for(self.model, ctx.audience, ctx.today, value):
-                raise Gone()
-            raise exceptions.NotFound()
+            self.not_visible(ctx, value)
         return found[1]
+
+    def not_visible(self, ctx: ApiContext, value: UUID) -> NoReturn:
+        """410 for a record withdrawn after the client could see it, else 404."""
+        if gone_for(self.model, ctx.audience, ctx.today, value):
+            raise Gone()
+        raise exceptions.NotFound()
 
     def render_detail(self, request: Request, uuid: str) -> Rendered:
         check_params(request.query_params, {"lang"})

@@ -11,11 +11,10 @@ which Django last made a cursor less than `DATABASE_HEALTH_CHECK_IDLE` seconds
 ago (1 by default) is taken as alive, as that cursor's query found it; one idle
 for longer is tested as Django tests it. Prepared statements
 (`archive.statements.statement_cursor`) are tested and count as use the same
-way. With `DATABASE_POOL` the pool's
-own check applies instead, as in Django. A connection that fails during a
-request is still closed at its end (Django's `close_if_unusable_or_obsolete`),
-so the next request connects anew. `DATABASE_HEALTH_CHECK_IDLE=0` tests before
-every request, as Django does.
+way. With `DATABASE_POOL` the pool's own check applies instead, as in Django. A
+connection that fails during a request is still closed at its end (Django's
+`close_if_unusable_or_obsolete`), so the next request connects anew.
+`DATABASE_HEALTH_CHECK_IDLE=0` tests before every request, as Django does.
 
 What a busy worker gives up: a server restarted within that second of its last
 request fails that worker's next request (503 with Retry-After, the API's
