@@ -1,6 +1,7 @@
 """A curator logs in, meets the dashboard, edits with language tabs; visitors read."""
 
 import pytest
+from playwright.sync_api import expect
 
 from archive import models as m
 from tests import factories as f
@@ -47,8 +48,9 @@ def test_visitor_reads_a_public_recognition_and_never_a_draft(live_server, page)
     assert "Andrée Geulen" in page.inner_text("main")
     assert "Unpublished draft" not in page.content()
     page.click("text=Andrée Geulen")
-    assert page.inner_text("h1") == "Andrée Geulen"
-    assert page.locator("main").get_by_text("section 1.2").is_visible()
+    # expect() waits for the page the click leads to; the home page has an h1 too.
+    expect(page.locator("h1")).to_have_text("Andrée Geulen")
+    expect(page.locator("main").get_by_text("section 1.2")).to_be_visible()
 
     response = page.goto(f"{live_server.url}{draft.get_absolute_url()}")
     assert response.status == 404

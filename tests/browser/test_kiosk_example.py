@@ -16,7 +16,10 @@ from django.conf import settings
 from archive import models as m
 from tests import factories as f
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 KIOSK = Path(settings.BASE_DIR) / "clients" / "typescript" / "kiosk"
 

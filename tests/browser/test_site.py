@@ -23,12 +23,16 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 from archive import models as m
 from tests import factories as f
 from tests.api.builders import full_archive
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 AXE_VERSION = "4.14.1"
 CACHE = Path(settings.BASE_DIR) / ".cache"
@@ -144,27 +148,33 @@ def test_visitor_journey_from_home_to_a_citation_and_back_in_french(live_server,
     archive = full_archive()
     base = live_server.url
     page.goto(f"{base}/en/")
+    # A click returns once the navigation has started; expect() waits for the page
+    # it leads to, where a plain is_visible() would read whatever is there yet.
     page.get_by_role("link", name=re.compile("Hidden children")).first.click()
-    assert page.url.endswith(_url(archive.exhibition, "en"))
-    assert page.get_by_role("heading", name="Section").is_visible()
+    expect(page).to_have_url(_ends_with(_url(archive.exhibition, "en")))
+    expect(page.get_by_role("heading", name="Section")).to_be_visible()
     page.get_by_role("link", name=str(archive.recognition.title)).first.click()
-    assert page.url.endswith(_url(archive.recognition, "en"))
+    expect(page).to_have_url(_ends_with(_url(archive.recognition, "en")))
     page.locator("#sources-heading + ol a").first.click()
+    expect(page.get_by_role("heading", name="Cite this source")).to_be_visible()
     assert "/en/sources/" in page.url
-    assert page.get_by_role("heading", name="Cite this source").is_visible()
-    assert page.locator(".cite h3").all_inner_texts() == ["Chicago", "APA", "MLA"]
+    expect(page.locator(".cite h3")).to_have_text(["Chicago", "APA", "MLA"])
     source_path = page.url.removeprefix(base).removeprefix("/en")
     page.locator(".languages a[hreflang=fr]").click()
-    assert page.url == f"{base}/fr{source_path}"
-    assert page.get_by_role("heading", name="Citer cette source").is_visible()
+    expect(page).to_have_url(f"{base}/fr{source_path}")
+    expect(page.get_by_role("heading", name="Citer cette source")).to_be_visible()
     page.get_by_role("link", name="Rechercher", exact=True).click()
     page.get_by_role("searchbox").fill(archive.person.family_name)
     page.get_by_role("searchbox").press("Enter")
-    assert page.get_by_role("status").inner_text().startswith(("1 ", "2 ", "3 "))
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^[123] "))
     facet = page.locator(".facets a").nth(1)
     facet.click()
-    assert "type=" in page.url
-    assert page.locator(".facets a[aria-current]").count() == 1
+    expect(page).to_have_url(re.compile("type="))
+    expect(page.locator(".facets a[aria-current]")).to_have_count(1)
+
+
+def _ends_with(path: str) -> re.Pattern:
+    return re.compile(re.escape(path) + "$")
 
 
 def test_content_warning_hides_the_record_until_asked_without_javascript(
