@@ -33,6 +33,15 @@ class SearchDocument(models.Model):
     #: language and weight (A names and titles, B summaries, captions and
     #: descriptions, C stories, biographies, synopses and transcripts).
     texts = models.JSONField(_("texts"), default=list)
+    title_words = models.PositiveSmallIntegerField(
+        _("words in the title"),
+        default=1,
+        help_text=_(
+            "How many different words the record's title holds, in all its "
+            "languages (at least 1): a search that matches a record's names or "
+            "title ranks it higher the shorter its title (kept by the index)."
+        ),
+    )
     public = models.BooleanField(
         _("public"),
         default=False,

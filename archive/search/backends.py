@@ -53,6 +53,25 @@ WEIGHTS = (1.0, 0.4, 0.2)
 #: of the weighted rank over all its texts: the record *of* a person or a place comes
 #: before records that mention it often in long texts (in four languages).
 TITLE_BOOST = 4.0
+#: What a match in a record's names and titles adds to its rank, times the share
+#: of its title the query's words may cover (their number, `Query.required_words`,
+#: divided by the number of different words of the title,
+#: `SearchDocument.title_words`): the record whose title *is* what was searched
+#: for comes first. (bm25 grows with the number of query words; so does this.)
+#: Without it, "Geulen" on the demo archive ranked the person Andrée Geulen ninth
+#: on SQLite and tenth on PostgreSQL, after figures, testimonies and an event
+#: whose titles name her in each of four languages, her name being written once,
+#: and whose texts are shorter than her biography (both engines divide by a
+#: document's whole length). A match is "in names and titles" when a word of the
+#: query is there on SQLite (bm25 of column a alone), every word on PostgreSQL (a
+#: cover of the query in weight A alone, as TITLE_BOOST's rank counts it).
+NAME_BOOST = 100.0
+
+
+def name_boost(query: Query) -> str:
+    """NAME_BOOST times the query's number of words, as an SQL constant (a
+    float: SQLite would divide integers as integers)."""
+    return repr(float(NAME_BOOST * max(1, query.required_words())))
 
 
 #: The trigger that fills the audiences' FTS5 tables row by row (migration 0017).
@@ -191,19 +210,24 @@ class SqliteBackend:
         # match and its rank are a subquery joined to the documents; bm25 is
         # lower for better matches, hence its negation.
         ranked = f"-bm25({fts}, {a}, {b}, {c}) - {TITLE_BOOST} * bm25({fts}, {a}, 0, 0)"
+        # bm25 of column a alone is 0 without a match there, below 0 with one
+        # (FTS5 keeps each word's idf above 0).
+        titled_rank = f"bm25({fts}, 1, 0, 0) < 0"
         join = f"JOIN {DOCUMENTS} ON {DOCUMENTS}.id = search_match.id"
         unranked = (
             f"(SELECT rowid AS id FROM {fts} WHERE {fts} MATCH %s) "
             f"AS search_match {join}"
         )
         return Match(
-            tables=f"(SELECT rowid AS id, {ranked} AS rank FROM {fts} "
+            tables=f"(SELECT rowid AS id, {ranked} AS rank, {titled_rank} AS titled "
+            f"FROM {fts} "
             f"WHERE {fts} MATCH %s) AS search_match {join}",
             unranked=unranked,
             tables_params=[matched],
             condition=f"{DOCUMENTS}.{audience}",
             condition_params=[],
-            rank="search_match.rank",
+            rank="search_match.rank + CASE WHEN search_match.titled THEN "
+            f"{name_boost(query)} / {DOCUMENTS}.title_words ELSE 0 END",
             titled=unranked,
             titled_params=[titled],
             titled_condition=f"{DOCUMENTS}.{audience}",
@@ -529,9 +553,13 @@ class PostgresBackend:
             # The flag is the predicate of the audience's partial GIN index.
             condition=_finding(flag, vector, plans["driver"], "driver"),
             condition_params=[],
+            # The names-and-titles rank is computed once for both of its uses (a
+            # scalar subquery: PostgreSQL computes each mention of an expression).
             rank=f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, "
-            f"search_query.query) + {TITLE_BOOST} * ts_rank_cd('{{0, 0, 0, {a}}}', "
-            f"{DOCUMENTS}.vector, search_query.query, 1)",
+            f"search_query.query) + (SELECT {TITLE_BOOST} * titled + CASE WHEN "
+            f"titled > 0 THEN {name_boost(query)} / {DOCUMENTS}.title_words ELSE 0 END "
+            f"FROM (SELECT ts_rank_cd('{{0, 0, 0, {a}}}', {DOCUMENTS}.vector, "
+            "search_query.query, 1) AS titled) AS names)",
             # The audience's partial GIN index of the names and titles alone
             # (migration 0025) finds these without reading the documents.
             titled=tables,

@@ -24,6 +24,7 @@ from archive import models as m
 from archive.api import exposure
 from archive.api.context import Audience
 from archive.models.people import display_name
+from archive.search.query import words
 from archive.translation import TRANSLATED_FIELDS
 
 #: The language of text that is in no particular language (names, codes).
@@ -68,6 +69,14 @@ class Document:
         if text and text.strip():
             slots = self.texts.setdefault(lang, [[], [], []])
             slots[WEIGHTS.index(weight)].append(text.strip())
+
+    @property
+    def title_words(self) -> int:
+        """How many different words its title holds in all languages (at least
+        1), as the query reader reads words (`query.words`): a person's name is
+        2 or 3, a figure's title translated four times 15 to 25. The rank divides
+        the boost of a names-and-titles match by it (`backends.NAME_BOOST`)."""
+        return max(1, len({w for text in self.title.values() for w in words(text)}))
 
     def text_rows(self) -> list[dict[str, str]]:
         """The `texts` column: one entry per language, weights joined."""

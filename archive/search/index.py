@@ -149,7 +149,9 @@ def write(documents: list[Document], bulk: bool = False) -> list[int]:
         return []
     field = m.SearchDocument._meta.get_field
     uuid, title, texts = field("uuid"), field("title"), field("texts")
-    columns = "kind, object_id, uuid, slug, title, texts, public, exhibition"
+    columns = (
+        "kind, object_id, uuid, slug, title, title_words, texts, public, exhibition"
+    )
     rows = [
         (
             doc.kind,
@@ -157,6 +159,7 @@ def write(documents: list[Document], bulk: bool = False) -> list[int]:
             uuid.get_db_prep_value(doc.uuid, connection),
             doc.slug,
             title.get_db_prep_value(doc.title, connection),
+            doc.title_words,
             texts.get_db_prep_value(doc.text_rows(), connection),
             doc.public,
             doc.exhibition,

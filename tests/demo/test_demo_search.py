@@ -37,6 +37,19 @@ def test_geulen_finds_andree_geulen(demo):
     assert all("geulen" in slug for _kind, slug in found[:3])
 
 
+def test_a_family_name_finds_the_persons_own_records_first(demo):
+    """Her person and recognition before the figures, testimonies and events
+    whose titles name her (ninth and tenth before `NAME_BOOST`)."""
+    both = {("person", "andree-geulen"), ("recognition", "andree-geulen")}
+    assert set(top("Geulen", n=2)) == both
+    assert set(top("Andrée Geulen", n=2)) == both
+    assert ("person", "henri-reynders") in top("Reynders", n=3)
+
+
+def test_a_name_a_person_went_by_finds_the_person_first(demo):
+    assert top("Dom Bruno")[0] == ("person", "henri-reynders")
+
+
 def test_a_word_only_in_a_rescue_story_is_found(demo):
     assert top("tefillin") == [("recognition", "celis-family")]
 

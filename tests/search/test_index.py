@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import io
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from archive import models as m
 from archive.search import index as search_index
-from archive.search.documents import AUDIENCES
+from archive.search.documents import AUDIENCES, Document
 from tests import factories as f
 from tests.search.helpers import PUBLISHED, found, ref
 
@@ -28,6 +31,7 @@ def snapshot() -> dict:
             d.texts,
             d.public,
             d.exhibition,
+            d.title_words,
         )
         for d in m.SearchDocument.objects.all()
     }
@@ -252,3 +256,62 @@ def test_a_rebuilds_copy_fails_with_djangos_errors():
     documents = search_index.build("event", [event.pk])
     with pytest.raises(IntegrityError), transaction.atomic():
         search_index.write(documents, bulk=True)
+
+
+TITLE_WORDS = importlib.import_module("archive.migrations.0030_search_title_words")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        {"en": "Andrée Geulen", "fr": "Andrée Geulen", "nl": "", "de": ""},
+        {"en": "Children Andrée Geulen saved", "fr": "Enfants sauvés par A. Geulen"},
+        {"en": "Łódź, 1943: the ghetto", "de": "Lodz 1943 – das Getto"},
+        {"en": "Œuvre nationale de l'enfance", "fr": "ŒNE_1942"},
+        {"en": "", "fr": ""},
+        {},
+    ],
+)
+def test_migration_0030_counts_a_titles_words_as_the_index_does(title):
+    document = Document("event", 1, None, "", title)
+    assert TITLE_WORDS.title_words(title) == document.title_words
+
+
+def test_migration_0030_counts_the_words_of_the_documents_already_written(api):
+    f.make_person(**PUBLISHED, family_name="Geulen", given_names="Andrée")
+    f.make_event(**PUBLISHED, title="Children Andrée Geulen saved herself")
+    counted = dict(m.SearchDocument.objects.values_list("pk", "title_words"))
+    assert sorted(counted.values()) == [2, 5]
+    m.SearchDocument.objects.update(title_words=1)
+    # What of a schema editor the migration uses (a real one cannot be made
+    # inside the test's transaction on SQLite).
+    editor = SimpleNamespace(
+        connection=connection,
+        execute=lambda sql, params=None: connection.cursor().execute(sql, params),
+    )
+    TITLE_WORDS.count(django_apps, editor)
+    if connection.vendor == "sqlite":  # It put back the trigger it took away.
+        assert len(fts5_triggers()) == 3
+    assert dict(m.SearchDocument.objects.values_list("pk", "title_words")) == counted
+
+
+def fts5_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'archive_searchdocument'"
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_the_fts5_triggers_outlive_the_migrations():
+    """SQLite: a migration that makes the documents' table again (Django's
+    AddField of a NOT NULL column does) drops its triggers, and nothing written
+    after it could be found (0030 adds its column by ALTER TABLE instead)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("FTS5 triggers are SQLite's")
+    assert fts5_triggers() == {
+        "archive_search_fts_insert",
+        "archive_search_fts_update",
+        "archive_search_fts_delete",
+    }

@@ -24,6 +24,35 @@ def test_an_exact_name_comes_before_a_passing_mention_in_a_story(api):
     assert found(api, "vandersteen") == [ref(person), ref(mention)]
 
 
+def test_a_persons_own_record_comes_before_titles_that_mention_her_in_four_languages(
+    api,
+):
+    """The person's biography is long and her name is written once; the event's
+    title names her in each of four languages and its text is short. Both
+    engines divide a rank by the document's whole length: without the boost for
+    short titles (`NAME_BOOST`) the event came first on both."""
+    biography = " ".join(
+        f"In {year} she went on teaching at the school in Ixelles and visiting "
+        "the families whose children the committee placed."
+        for year in range(30)
+    )
+    person = f.make_person(
+        **PUBLISHED,
+        family_name="Vangeluwe",
+        given_names="Odile",
+        biography_en=biography,
+    )
+    event = f.make_event(
+        **PUBLISHED,
+        title_en="Children Odile Vangeluwe hid in Ixelles",
+        title_fr="Enfants cachés à Ixelles par Odile Vangeluwe",
+        title_nl="Kinderen die Odile Vangeluwe in Elsene verborg",
+        title_de="Kinder, die Odile Vangeluwe in Ixelles versteckte",
+    )
+    assert found(api, "vangeluwe") == [ref(person), ref(event)]
+    assert found(api, "odile vangeluwe") == [ref(person), ref(event)]
+
+
 def test_accents_and_case_are_ignored_both_ways(api):
     place = f.make_place(**PUBLISHED, name_en="Liège")
     plain = f.make_place(**PUBLISHED, name_en="Liege street")
