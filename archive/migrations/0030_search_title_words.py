@@ -52,14 +52,16 @@ def count(apps, schema_editor):
         if found:
             trigger = found[0]
             schema_editor.execute(f"DROP TRIGGER {UPDATE_TRIGGER}", params=None)
-    batch = []
-    for document in documents.objects.only("pk", "title").iterator(chunk_size=2000):
-        document.title_words = title_words(document.title)
-        batch.append(document)
-        if len(batch) == 2000:
-            documents.objects.bulk_update(batch, ["title_words"])
-            batch = []
-    documents.objects.bulk_update(batch, ["title_words"])
+    # In batches by key, each read before it is written: SQLite leaves undefined
+    # what a statement still reading a table sees of writes to it.
+    last = 0
+    while batch := list(
+        documents.objects.filter(pk__gt=last).order_by("pk").only("pk", "title")[:2000]
+    ):
+        for document in batch:
+            document.title_words = title_words(document.title)
+        documents.objects.bulk_update(batch, ["title_words"])
+        last = batch[-1].pk
     if trigger:
         schema_editor.execute(trigger, params=None)
 
