@@ -53,25 +53,29 @@ WEIGHTS = (1.0, 0.4, 0.2)
 #: of the weighted rank over all its texts: the record *of* a person or a place comes
 #: before records that mention it often in long texts (in four languages).
 TITLE_BOOST = 4.0
-#: What a match in a record's names and titles adds to its rank, times the share
-#: of its title the query's words may cover (their number, `Query.required_words`,
-#: divided by the number of different words of the title,
-#: `SearchDocument.title_words`): the record whose title *is* what was searched
-#: for comes first. (bm25 grows with the number of query words; so does this.)
-#: Without it, "Geulen" on the demo archive ranked the person Andrée Geulen ninth
-#: on SQLite and tenth on PostgreSQL, after figures, testimonies and an event
-#: whose titles name her in each of four languages, her name being written once,
-#: and whose texts are shorter than her biography (both engines divide by a
-#: document's whole length). A match is "in names and titles" when a word of the
-#: query is there on SQLite (bm25 of column a alone), when its lexemes of weight
-#: A alone match the query on PostgreSQL (every word: `TITLED_VECTOR`).
+#: What a match in a record's names and titles adds to its rank: NAME_BOOST
+#: times the number of terms the query requires (its groups: a word, or a phrase
+#: as a whole), divided by the number of different words of the record's title
+#: in all its languages (`SearchDocument.title_words`, at least 1): the shorter
+#: the title, the more a match there counts, so the record whose title *is* what
+#: was searched for comes first. (bm25 grows with the number of the query's
+#: terms; so does this. The number of groups is part of the query's shape, which
+#: the statement's text already depends on: written into the text, the boost
+#: makes no more texts.) Without it, "Geulen" on the demo archive ranked the
+#: person Andrée Geulen ninth on SQLite and tenth on PostgreSQL, after figures,
+#: testimonies and an event whose titles name her in each of four languages, her
+#: name being written once, and whose texts are shorter than her biography (both
+#: engines divide by a document's whole length). A match is "in names and
+#: titles" when a term of the query is there, on both engines: on SQLite bm25 of
+#: column a alone is then below 0; on PostgreSQL the lexemes of weight A match
+#: the query's terms joined by OR (`PostgresBackend.match`).
 NAME_BOOST = 100.0
 
 
 def name_boost(query: Query) -> str:
-    """NAME_BOOST times the query's number of words, as an SQL constant (a
+    """NAME_BOOST times the query's number of groups, as an SQL constant (a
     float: SQLite would divide integers as integers)."""
-    return repr(float(NAME_BOOST * max(1, query.required_words())))
+    return repr(float(NAME_BOOST * max(1, len(query.groups))))
 
 
 #: The trigger that fills the audiences' FTS5 tables row by row (migration 0017).
@@ -212,22 +216,23 @@ class SqliteBackend:
         ranked = f"-bm25({fts}, {a}, {b}, {c}) - {TITLE_BOOST} * bm25({fts}, {a}, 0, 0)"
         # bm25 of column a alone is 0 without a match there, below 0 with one
         # (FTS5 keeps each word's idf above 0).
-        titled_rank = f"bm25({fts}, 1, 0, 0) < 0"
+        boost = (
+            f"CASE WHEN bm25({fts}, 1, 0, 0) < 0 THEN {name_boost(query)} ELSE 0 END"
+        )
         join = f"JOIN {DOCUMENTS} ON {DOCUMENTS}.id = search_match.id"
         unranked = (
             f"(SELECT rowid AS id FROM {fts} WHERE {fts} MATCH %s) "
             f"AS search_match {join}"
         )
         return Match(
-            tables=f"(SELECT rowid AS id, {ranked} AS rank, {titled_rank} AS titled "
-            f"FROM {fts} "
-            f"WHERE {fts} MATCH %s) AS search_match {join}",
+            tables=f"(SELECT rowid AS id, {ranked} AS rank, {boost} AS boost "
+            f"FROM {fts} WHERE {fts} MATCH %s) AS search_match {join}",
             unranked=unranked,
             tables_params=[matched],
             condition=f"{DOCUMENTS}.{audience}",
             condition_params=[],
-            rank="search_match.rank + CASE WHEN search_match.titled THEN "
-            f"{name_boost(query)} / {DOCUMENTS}.title_words ELSE 0 END",
+            rank=f"search_match.rank + search_match.boost / "
+            f"MAX({DOCUMENTS}.title_words, 1)",
             titled=unranked,
             titled_params=[titled],
             titled_condition=f"{DOCUMENTS}.{audience}",
@@ -532,6 +537,12 @@ class PostgresBackend:
             for name, plan in plans.items()
             if plan.way is Way.DRIVEN
         }
+        positive = [term for group in query.groups for term in group]
+        if len(positive) > 1:
+            # Any word of the query in the names and titles earns NAME_BOOST
+            # (as on SQLite), not only all of them: "geulen bruxelles" finds
+            # Andrée Geulen's own records first, whose titles hold one.
+            drivers["any_word"] = self.reading_pairs(Query(groups=[positive]))
         if drivers:
             # In the order of tsquery_sql's rows: a reading's, then its words'.
             params = [
@@ -540,6 +551,7 @@ class PostgresBackend:
                 for values in [given, *(word[n][1] for word in drivers.values())]
                 for value in values
             ]
+        named = "any_word" if "any_word" in drivers else "query"
         driven = {name: [sql for sql, _ in word] for name, word in drivers.items()}
         # With an exclusion, a names-and-titles match must be a match too: its
         # title may lack the word excluded where its text holds it.
@@ -561,8 +573,9 @@ class PostgresBackend:
             rank=f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, "
             f"search_query.query) + {TITLE_BOOST} * ts_rank_cd('{{0, 0, 0, {a}}}', "
             f"{DOCUMENTS}.vector, search_query.query, 1) + CASE WHEN "
-            f"{TITLED_VECTOR} @@ search_query.query THEN {name_boost(query)} / "
-            f"{DOCUMENTS}.title_words ELSE 0 END",
+            f"{TITLED_VECTOR} @@ search_query.{named} THEN "
+            f"{name_boost(query)}::float8 / GREATEST({DOCUMENTS}.title_words, 1) "
+            "ELSE 0 END",
             # The audience's partial GIN index of the names and titles alone
             # (migration 0025) finds these without reading the documents.
             titled=tables,

@@ -73,9 +73,10 @@ class Document:
     @property
     def title_words(self) -> int:
         """How many different words its title holds in all languages (at least
-        1), as the query reader reads words (`query.words`): a person's name is
-        2 or 3, a figure's title translated four times 15 to 25. The rank divides
-        the boost of a names-and-titles match by it (`backends.NAME_BOOST`)."""
+        1), as the query reader reads words (`query.words`): on the demo archive
+        a person's 2 to 5, a figure's title translated four times 7 to 47. The
+        rank divides the boost of a names-and-titles match by it
+        (`backends.NAME_BOOST`)."""
         return max(1, len({w for text in self.title.values() for w in words(text)}))
 
     def text_rows(self) -> list[dict[str, str]]:

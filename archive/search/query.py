@@ -117,11 +117,6 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.groups)
 
-    def required_words(self) -> int:
-        """How many words a match holds at least: each group's shortest term
-        ("convoy OR "the raid" lantern" holds 2)."""
-        return sum(min(len(term.words) for term in group) for group in self.groups)
-
     def positive_words(self) -> list[str]:
         """Every word a hit may contain, for highlighting."""
         return [word for group in self.groups for term in group for word in term.words]

@@ -210,7 +210,9 @@ def test_readings_given_once_rank_every_document_as_all_of_them_do(q):
     backend = PostgresBackend()
     match = backend.match(parse(q), "public")
     readings, params = backend.readings(parse(q))
-    assert match.tables_params == params
+    if sum(len(group) for group in parse(q).groups) == 1:
+        assert match.tables_params == params
+    # (With several terms, their OR is read too, for NAME_BOOST: `any_word`.)
     plain = f"{DOCUMENTS}, (SELECT {' || '.join(readings)} AS query) AS search_query"
     a, b, c = WEIGHTS
     ranks = (
@@ -220,7 +222,7 @@ def test_readings_given_once_rank_every_document_as_all_of_them_do(q):
         "FROM TABLES ORDER BY 1"
     )
     with connection.cursor() as cursor:
-        cursor.execute(ranks.replace("TABLES", match.tables), params)
+        cursor.execute(ranks.replace("TABLES", match.tables), match.tables_params)
         once = cursor.fetchall()
         cursor.execute(ranks.replace("TABLES", plain), params)
         every = cursor.fetchall()

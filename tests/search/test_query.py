@@ -66,17 +66,3 @@ def test_anything_typed_becomes_quoted_words(text):
         assert word.isalnum()
     assert "DROP TABLE" not in fts5_match(query)
     assert ";" not in tsquery_text(query)
-
-
-@pytest.mark.parametrize(
-    ("text", "required"),
-    [
-        ("geulen", 1),
-        ("andrée geulen", 2),
-        ('"comite de defense" juifs', 4),
-        ('convoy OR "the raid" lantern', 2),
-        ("geulen -herscovici", 1),
-    ],
-)
-def test_a_query_says_how_many_words_a_match_holds_at_least(text, required):
-    assert parse(text).required_words() == required

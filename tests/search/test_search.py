@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from archive import models as m
-from archive.search import SearchRequest, search
+from archive.search import SearchRequest, engine, search
 from tests import factories as f
 from tests.search.helpers import PUBLISHED, found, ref
 
@@ -51,6 +51,46 @@ def test_a_persons_own_record_comes_before_titles_that_mention_her_in_four_langu
     )
     assert found(api, "vangeluwe") == [ref(person), ref(event)]
     assert found(api, "odile vangeluwe") == [ref(person), ref(event)]
+
+
+def test_a_word_in_a_short_title_counts_when_the_others_are_in_the_text(api):
+    """ "vangeluwe ixelles": her person's title holds one of the words, her
+    biography the other; the event's long title holds the other and its text the
+    first. Any word of the query in the names and titles earns the boost, on
+    both databases (PostgreSQL gave it only when every word was there)."""
+    person = f.make_person(
+        **PUBLISHED,
+        family_name="Vangeluwe",
+        given_names="Odile",
+        biography_en="She taught at a school in Ixelles. " * 20,
+    )
+    event = f.make_event(
+        **PUBLISHED,
+        title_en="Children hidden in Ixelles",
+        title_fr="Enfants cachés à Ixelles",
+        title_nl="Kinderen verborgen in Elsene (Ixelles)",
+        title_de="In Ixelles versteckte Kinder",
+        description_en="Among those who hid them: Odile Vangeluwe.",
+    )
+    assert found(api, "vangeluwe ixelles") == [ref(person), ref(event)]
+
+
+def test_the_search_statement_is_the_same_text_whatever_its_words(monkeypatch):
+    """Only the query's shape makes the statement's text: the words are
+    parameters, and NAME_BOOST grows with the number of groups (a phrase is
+    one), not of words. Each text is prepared once on PostgreSQL and kept among
+    a bounded number."""
+    seen = []
+    real = engine.run_statement
+
+    def run(sql, params, *args, **kwargs):
+        seen.append(sql)
+        return real(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_statement", run)
+    search(SearchRequest('"andree geulen"'))
+    search(SearchRequest('"andree geulen herscovici"'))
+    assert len(seen) == 2 and seen[0] == seen[1]
 
 
 def test_accents_and_case_are_ignored_both_ways(api):
