@@ -539,9 +539,9 @@ class PostgresBackend:
         }
         positive = [term for group in query.groups for term in group]
         if len(positive) > 1:
-            # Any word of the query in the names and titles earns NAME_BOOST
-            # (as on SQLite), not only all of them: "geulen bruxelles" finds
-            # Andrée Geulen's own records first, whose titles hold one.
+            # Any term of the query in the names and titles earns NAME_BOOST
+            # (as on SQLite), not only all of them: "reynders abbaye" finds
+            # Henri Reynders' own records first, whose titles hold one.
             drivers["any_word"] = self.reading_pairs(Query(groups=[positive]))
         if drivers:
             # In the order of tsquery_sql's rows: a reading's, then its words'.
@@ -565,11 +565,12 @@ class PostgresBackend:
             # The flag is the predicate of the audience's partial GIN index.
             condition=_finding(flag, vector, plans["driver"], "driver"),
             condition_params=[],
-            # A match in names and titles is tested as the names-and-titles tier
-            # finds one (`TITLED_VECTOR`): per 1,000 documents ranked, 0.8 ms
-            # more than without NAME_BOOST, where a scalar subquery computing
-            # the title rank once for both terms took 1.9 ms more, and a third
-            # ts_rank_cd 1.8 ms more ("synthetic" at 100,000 recognitions).
+            # A match in names and titles is tested on the lexemes the
+            # names-and-titles tier reads (`TITLED_VECTOR`): per 1,000 documents
+            # ranked, 0.8 ms more than without NAME_BOOST, where a scalar
+            # subquery computing the title rank once for both terms took 1.9 ms
+            # more, and a third ts_rank_cd 1.8 ms more ("synthetic" at 100,000
+            # recognitions).
             rank=f"ts_rank_cd('{{0.1, {c}, {b}, {a}}}', {DOCUMENTS}.vector, "
             f"search_query.query) + {TITLE_BOOST} * ts_rank_cd('{{0, 0, 0, {a}}}', "
             f"{DOCUMENTS}.vector, search_query.query, 1) + CASE WHEN "
