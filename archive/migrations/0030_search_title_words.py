@@ -94,13 +94,15 @@ def count(apps, schema_editor):
     hold; it is made again from its own SQL before the transaction ends.
     PostgreSQL: each batch in a transaction of its own."""
     connection = schema_editor.connection
-    sqlite = connection.vendor == "sqlite"
-    with transaction.atomic(using=connection.alias):
-        trigger = _drop_update_trigger(connection) if sqlite else None
-        last = _count(connection, after=0, batches=None if sqlite else 1)
-        if trigger:
-            with connection.cursor() as cursor:
-                cursor.execute(trigger)
+    if connection.vendor == "sqlite":
+        with transaction.atomic(using=connection.alias):
+            trigger = _drop_update_trigger(connection)
+            _count(connection, after=0, batches=None)
+            if trigger:
+                with connection.cursor() as cursor:
+                    cursor.execute(trigger)
+        return
+    last = 0
     while last is not None:
         with transaction.atomic(using=connection.alias):
             last = _count(connection, after=last, batches=1)

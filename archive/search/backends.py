@@ -537,7 +537,7 @@ class PostgresBackend:
             for name, plan in plans.items()
             if plan.way is Way.DRIVEN
         }
-        positive = [term for group in query.groups for term in group]
+        positive = query.positive_terms()
         if len(positive) > 1:
             # Any term of the query in the names and titles earns NAME_BOOST
             # (as on SQLite), not only all of them: "reynders abbaye" finds

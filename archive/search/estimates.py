@@ -237,7 +237,7 @@ def plan(
     rows = stats.rows
     matching = max(fraction(stats, query), 1e-9)
     # The index with the whole query builds the bitmap of every term's matches.
-    terms = [term for group in query.groups for term in group] + query.excluded
+    terms = query.positive_terms() + query.excluded
     every_term = sum(_term(stats, term) for term in terms)
     best = INDEX
     cost = every_term * rows * BITMAP_ENTRY_US + _fetched(

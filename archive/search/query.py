@@ -117,9 +117,13 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.groups)
 
+    def positive_terms(self) -> list[Term]:
+        """Every term of its groups (not the excluded ones), in order."""
+        return [term for group in self.groups for term in group]
+
     def positive_words(self) -> list[str]:
         """Every word a hit may contain, for highlighting."""
-        return [word for group in self.groups for term in group for word in term.words]
+        return [word for term in self.positive_terms() for word in term.words]
 
 
 def parse(text: str) -> Query:
