@@ -362,7 +362,9 @@ FENCE = " OFFSET 0"
 
 
 def tsquery_sql(
-    readings: list[str], drivers: dict[str, list[str]] | None = None
+    readings: list[str],
+    drivers: dict[str, list[str]] | None = None,
+    excluded: list[str] | None = None,
 ) -> str:
     """A subquery giving one row: `query`, the OR of the distinct, non-empty
     readings (SQL tsquery expressions), in their order; and for each name of
@@ -379,7 +381,15 @@ def tsquery_sql(
     ts_rank_cd gathers equal lexemes of a query together, so its ranks are the
     same, but it costs in proportion to the query's size. Empty readings (a
     language's stop words) are left out, as `||` leaves them out; the 'simple'
-    reading is never empty."""
+    reading is never empty.
+
+    `excluded`: the readings of the words the query excludes (`-word`), in every
+    configuration; `query` is then the OR of the readings, AND NOT the OR of
+    these: a document holding an excluded word in any reading is not a match,
+    as on SQLite. (Each reading used to carry its own exclusions, so a record
+    whose vector lacked the French stem of the word excluded matched the French
+    reading: "geulen -herscovici" found the person Geulen-Herscovici on
+    PostgreSQL, not on SQLite.)"""
     drivers = drivers or {}
     rows = ", ".join(
         f"({n}, {reading}" + "".join(f", {word[n]}" for word in drivers.values()) + ")"
@@ -399,17 +409,34 @@ def tsquery_sql(
         )
 
     if not drivers:
-        return (
-            "SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
-            "AS query FROM (SELECT reading::text AS part, MIN(n) AS first "
-            f"FROM (VALUES {rows}) AS readings(n, reading) "
-            "WHERE numnode(reading) > 0 GROUP BY reading::text) AS parts" + FENCE
+        given = _distinct_readings(rows)
+    else:
+        columns = "".join(f", {combined(name)} AS {name}" for name in drivers)
+        given = (
+            f"WITH readings AS (SELECT n, reading{kept} FROM (VALUES {rows}) "
+            f"AS given(n, reading{names})) "
+            f"SELECT {combined('reading')} AS query{columns}"
         )
-    columns = "".join(f", {combined(name)} AS {name}" for name in drivers)
+    if not excluded:
+        return given + FENCE
+    excluded_rows = ", ".join(f"({n}, {sql})" for n, sql in enumerate(excluded))
+    passed = "".join(f", given.{name}" for name in drivers)
     return (
-        f"WITH readings AS (SELECT n, reading{kept} FROM (VALUES {rows}) "
-        f"AS given(n, reading{names})) "
-        f"SELECT {combined('reading')} AS query{columns}" + FENCE
+        "SELECT CASE WHEN excluded.query IS NULL THEN given.query "
+        f"ELSE given.query && !!excluded.query END AS query{passed} "
+        f"FROM ({given}) AS given, ({_distinct_readings(excluded_rows)}) AS excluded"
+        + FENCE
+    )
+
+
+def _distinct_readings(rows: str) -> str:
+    """A subquery giving `query`: the OR of the distinct, non-empty readings of
+    the `(n, reading)` rows, in the order of their first `n`."""
+    return (
+        "SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
+        "AS query FROM (SELECT reading::text AS part, MIN(n) AS first "
+        f"FROM (VALUES {rows}) AS readings(n, reading) "
+        "WHERE numnode(reading) > 0 GROUP BY reading::text) AS parts"
     )
 
 
@@ -464,27 +491,43 @@ class PostgresBackend:
         ]
 
     def reading_pairs(self, query: Query) -> list[tuple[str, list]]:
-        """Each configuration's reading of the query (an SQL tsquery expression)
-        with its parameters: the prefix query on the unstemmed ('simple')
-        lexemes, then the same words stemmed in each content language.
+        """Each configuration's reading of the words the query requires (an SQL
+        tsquery expression) with its parameters: the prefix query on the
+        unstemmed ('simple') lexemes, then the same words stemmed in each content
+        language. The words it excludes are read apart (`excluded_pairs`).
 
         A language's reading is made group by group and joined with `&&`:
         websearch_to_tsquery has no parentheses and binds AND tighter than OR,
         so "lantern OR convoy raid" read whole would find "lantern" alone.
         (websearch_to_tsquery never raises; a group of stop words reads as an
-        empty query, which `&&` and `!!` leave out, as websearch_to_tsquery
-        leaves out stop words.)"""
-        pairs = [("to_tsquery('simple', unaccent(%s))", [tsquery_text(query)])]
+        empty query, which `&&` leaves out, as websearch_to_tsquery leaves out
+        stop words.)"""
+        required = Query(groups=query.groups)
+        pairs = [("to_tsquery('simple', unaccent(%s))", [tsquery_text(required)])]
         stemmed = "websearch_to_tsquery({config}, unaccent(%s))"
         parts = [(stemmed, websearch_text(Query(groups=[g]))) for g in query.groups]
-        parts.extend(
-            (f"!!{stemmed}", websearch_text(Query(groups=[[t]])))
-            for t in query.excluded
-        )
         for config in search_configs().values():
             sql = " && ".join(part.format(config=config) for part, _ in parts)
             pairs.append(
                 (f"({sql})" if len(parts) > 1 else sql, [text for _, text in parts])
+            )
+        return pairs
+
+    def excluded_pairs(self, query: Query) -> list[tuple[str, list]]:
+        """Every reading of every word or phrase the query excludes, each read as
+        `reading_pairs` reads a required one (the prefix query on the unstemmed
+        lexemes, then each language's stems): a document holding any of them
+        is not a match (`tsquery_sql`)."""
+        pairs = []
+        for term in query.excluded:
+            alone = Query(groups=[[term]])
+            pairs.append(("to_tsquery('simple', unaccent(%s))", [tsquery_text(alone)]))
+            pairs.extend(
+                (
+                    f"websearch_to_tsquery({config}, unaccent(%s))",
+                    [websearch_text(alone)],
+                )
+                for config in search_configs().values()
             )
         return pairs
 
@@ -551,13 +594,19 @@ class PostgresBackend:
                 for values in [given, *(word[n][1] for word in drivers.values())]
                 for value in values
             ]
+        excluded = self.excluded_pairs(query)
+        params.extend(value for _, given in excluded for value in given)
         named = "any_word" if "any_word" in drivers else "query"
         driven = {name: [sql for sql, _ in word] for name, word in drivers.items()}
         # With an exclusion, a names-and-titles match must be a match too: its
         # title may lack the word excluded where its text holds it.
         vector = f"{DOCUMENTS}.vector"
         whole = f" AND {_matches(vector)}" if query.excluded else ""
-        tables = f"{DOCUMENTS}, ({tsquery_sql(readings, driven)}) AS search_query"
+        exclusions = [sql for sql, _ in excluded]
+        tables = (
+            f"{DOCUMENTS}, ({tsquery_sql(readings, driven, exclusions)}) "
+            "AS search_query"
+        )
         return Match(
             tables=tables,
             unranked=tables,

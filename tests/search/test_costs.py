@@ -210,10 +210,15 @@ def test_readings_given_once_rank_every_document_as_all_of_them_do(q):
     backend = PostgresBackend()
     match = backend.match(parse(q), "public")
     readings, params = backend.readings(parse(q))
+    excluded = backend.excluded_pairs(parse(q))
+    params += [value for _, given in excluded for value in given]
     if len(parse(q).positive_terms()) == 1:
         assert match.tables_params == params
     # (With several terms, their OR is read too, for NAME_BOOST: `any_word`.)
-    plain = f"{DOCUMENTS}, (SELECT {' || '.join(readings)} AS query) AS search_query"
+    query = " || ".join(readings)
+    if excluded:
+        query = f"({query}) && !!({' || '.join(sql for sql, _ in excluded)})"
+    plain = f"{DOCUMENTS}, (SELECT {query} AS query) AS search_query"
     a, b, c = WEIGHTS
     ranks = (
         f"SELECT {DOCUMENTS}.id, search_query.query::text, "
