@@ -551,7 +551,7 @@ def hit(row: tuple, lang: str, words: list[str]) -> Hit:
         title=titles.get(title_lang) or "",
         title_lang=title_lang,
         titles=titles,
-        snippet=snippet(_json(texts) or [], words, lang),
+        snippet=snippet(_json(texts) or [], words, lang, titles.get(title_lang) or ""),
         rank=round(float(rank), 6),
     )
 

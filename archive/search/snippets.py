@@ -68,16 +68,55 @@ def _passage(text: str, words: list[str], require: bool) -> str | None:
     return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
-def snippet(texts: list[dict], words: list[str], lang: str) -> SafeString:
+#: Between the names (or titles) of one record shown together in a snippet.
+NAMES_SEPARATOR = " · "
+#: Other names shown after a name that only repeats the title (`_names`).
+MORE_NAMES = 3
+
+
+def _names(text: str, words: list[str], title: str) -> str | None:
+    """The names and titles (field A, one per line: a person's family and given
+    names and every name variant; a place's name in a language) in which a
+    searched word appears, marked and separated, those that say more than the
+    `title` shown beside the snippet first: for "Geulen", Andrée Geulen's
+    person shows "Andrée <mark>Geulen</mark>-Herscovici" (her name variant),
+    where the lines run together read "Geulen Andrée Andrée Geulen-Herscovici".
+    When every line found repeats the title, the other names follow it,
+    unmarked (up to MORE_NAMES): "<mark>Reynders</mark> · Dom Bruno · Father
+    Bruno"."""
+    shown = {plain(token.group()) for token in WORD.finditer(title)}
+    lines = [line for line in text.splitlines() if line.strip()]
+    other = [
+        line
+        for line in lines
+        if {plain(token.group()) for token in WORD.finditer(line)} - shown
+    ]
+    found = {line: _passage(line, words, require=True) for line in lines}
+    marked = [passage for line, passage in found.items() if passage]
+    if not marked:
+        return None
+    more = [found[line] for line in other if found[line]]
+    if not more:
+        more = [marked[0], *(escape(line) for line in other[:MORE_NAMES])]
+    return NAMES_SEPARATOR.join(dict.fromkeys(more))
+
+
+def snippet(
+    texts: list[dict], words: list[str], lang: str, title: str = ""
+) -> SafeString:
     """The best passage: where a searched word appears, in `lang` first (then in
-    no particular language, then any other), long texts before titles."""
+    no particular language, then any other), long texts before names and titles
+    (`_names`: those that say more than `title`, the title shown with it)."""
     order = {lang: 0, NEUTRAL: 1}
     entries = sorted(texts, key=lambda entry: order.get(entry.get("lang"), 2))
     for entry in entries:
-        for weight in ("b", "c", "a"):
+        for weight in ("b", "c"):
             found = _passage(entry.get(weight) or "", words, require=True)
             if found:
                 return mark_safe(found)
+        found = _names(entry.get("a") or "", words, title)
+        if found:
+            return mark_safe(found)
     for weight in ("b", "c"):
         for entry in entries:
             if entry.get("lang") in (lang, NEUTRAL):

@@ -241,6 +241,32 @@ def test_snippets_mark_the_words_and_escape_everything_else():
     )
 
 
+def test_a_name_snippet_shows_the_names_that_say_more_than_the_title():
+    """When the words are only in names and titles, the snippet shows the names
+    that matched, one apart from the other, those the title beside it does not
+    already say first; a name that only repeats the title is followed by the
+    other names the record goes by."""
+    geulen = f.make_person(**PUBLISHED, family_name="Qxgeulen", given_names="Andrée")
+    m.NameVariant.objects.create(person=geulen, name="Andrée Qxgeulen-Herscovici")
+    m.NameVariant.objects.create(person=geulen, name="Mademoiselle <Jeanne>")
+    reynders = f.make_person(**PUBLISHED, family_name="Qxreynders", given_names="Henri")
+    m.NameVariant.objects.create(person=reynders, name="Dom Bruno")
+    m.NameVariant.objects.create(person=reynders, name="Father Bruno")
+
+    def snippet_of(q: str) -> str:
+        (hit,) = search(SearchRequest(q, lang="en")).hits
+        return hit.snippet
+
+    assert snippet_of("qxgeulen") == "Andrée <mark>Qxgeulen</mark>-Herscovici"
+    assert snippet_of("jeanne") == "Mademoiselle &lt;<mark>Jeanne</mark>&gt;"
+    assert snippet_of("qxreynders") == (
+        "<mark>Qxreynders</mark> · Dom Bruno · Father Bruno"
+    )
+    assert snippet_of("bruno qxreynders") == (
+        "Dom <mark>Bruno</mark> · Father <mark>Bruno</mark>"
+    )
+
+
 def test_snippets_come_in_the_requested_language():
     f.make_event(
         **PUBLISHED,
