@@ -68,3 +68,16 @@ def test_a_name_excluded_leaves_out_the_person_who_bore_it(demo):
     found = top("geulen -herscovici", n=20)
     assert ("person", "andree-geulen") not in found
     assert ("recognition", "andree-geulen") in found
+
+
+@pytest.mark.parametrize(
+    "q", ["Reyn", '"Andrée Geulen"', "Mechelen -Dossin", "Malines OR Mechelen"]
+)
+def test_the_search_pages_examples_find_what_they_say(demo, q):
+    """The examples of the search page's "How to search" find records."""
+    found = top(q, n=20)
+    assert found, q
+    if q == "Reyn":
+        assert ("person", "henri-reynders") in found
+    if q.endswith("-Dossin"):
+        assert not any("dossin" in slug for _kind, slug in found)

@@ -439,3 +439,22 @@ def test_notes_kept_in_one_language_are_marked_as_english_on_other_pages(
             assert marked in french
             assert text in english
             assert f'<span lang="en">{text}</span>' not in english
+
+
+@pytest.mark.parametrize(
+    ("code", "summary"),
+    [
+        ("en", "How to search"),
+        ("fr", "Comment chercher"),
+        ("nl", "Zo zoekt u"),
+        ("de", "So suchen Sie"),
+    ],
+)
+def test_the_search_page_tells_how_to_search_in_its_language(client, code, summary):
+    """Phrases, a word left out and OR are the query reader's syntax
+    (archive/search/query.py); the page says so, with examples that find
+    records on the demo archive (tests/demo/test_demo_search.py)."""
+    body = client.get(f"/{code}/search/").content.decode()
+    assert f"<summary>{summary}</summary>" in body
+    for example in ("Reyn", '"Andrée Geulen"', "Mechelen -Dossin"):
+        assert f"<kbd>{example}</kbd>" in body
