@@ -685,6 +685,12 @@ class PostgresBackend:
         and lets searches and saves go on (VACUUM FULL would block both)."""
         with connection.cursor() as cursor:
             if _outside_transaction():
+                if connection.pg_version >= 150000:
+                    # This connection's counts of the rows the rebuild deleted
+                    # reach the statistics at most once a second: sent after
+                    # VACUUM's, they would show its rows as dead still (and
+                    # call autovacuum for nothing). Sent now, VACUUM's are last.
+                    cursor.execute("SELECT pg_stat_force_next_flush()")
                 cursor.execute(f"VACUUM (ANALYZE) {DOCUMENTS}, archive_searchfacet")
             else:
                 cursor.execute(f"ANALYZE {DOCUMENTS}")
