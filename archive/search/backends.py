@@ -517,11 +517,15 @@ class PostgresBackend:
         """Every reading of every word or phrase the query excludes, each read as
         `reading_pairs` reads a required one (the prefix query on the unstemmed
         lexemes, then each language's stems): a document holding any of them
-        is not a match (`tsquery_sql`)."""
+        is not a match (`tsquery_sql`). A phrase is read unstemmed only, as
+        SQLite reads it: a language's reading leaves out its stop words, and
+        `-"the camp"` would have left out every record holding "camp"."""
         pairs = []
         for term in query.excluded:
             alone = Query(groups=[[term]])
             pairs.append(("to_tsquery('simple', unaccent(%s))", [tsquery_text(alone)]))
+            if term.is_phrase:
+                continue
             pairs.extend(
                 (
                     f"websearch_to_tsquery({config}, unaccent(%s))",

@@ -70,20 +70,21 @@ def _passage(text: str, words: list[str], require: bool) -> str | None:
 
 #: Between the names (or titles) of one record shown together in a snippet.
 NAMES_SEPARATOR = " · "
-#: Other names shown after a name that only repeats the title (`_names`).
+#: Other names shown after the first in a snippet of names (`_names`).
 MORE_NAMES = 3
 
 
 def _names(text: str, words: list[str], title: str) -> str | None:
     """The names and titles (field A, one per line: a person's family and given
     names and every name variant; a place's name in a language) in which a
-    searched word appears, marked and separated, those that say more than the
-    `title` shown beside the snippet first: for "Geulen", Andrée Geulen's
-    person shows "Andrée <mark>Geulen</mark>-Herscovici" (her name variant),
-    where the lines run together read "Geulen Andrée Andrée Geulen-Herscovici".
-    When every line found repeats the title, the other names follow it,
-    unmarked (up to MORE_NAMES): "<mark>Reynders</mark> · Dom Bruno · Father
-    Bruno"."""
+    searched word appears, marked and separated: only those that say more than
+    the `title` shown beside the snippet, when any does. For "Geulen", Andrée
+    Geulen's person shows "Andrée <mark>Geulen</mark>-Herscovici" (her name
+    variant), where the lines run together read "Geulen Andrée Andrée
+    Geulen-Herscovici". When every line found repeats the title, the other
+    names follow it, unmarked: "<mark>Reynders</mark> · Dom Bruno · Father
+    Bruno". At most MORE_NAMES + 1 names, each a passage as long as any other
+    (`_passage`)."""
     shown = {plain(token.group()) for token in WORD.finditer(title)}
     lines = [line for line in text.splitlines() if line.strip()]
     other = [
@@ -92,13 +93,16 @@ def _names(text: str, words: list[str], title: str) -> str | None:
         if {plain(token.group()) for token in WORD.finditer(line)} - shown
     ]
     found = {line: _passage(line, words, require=True) for line in lines}
-    marked = [passage for line, passage in found.items() if passage]
+    marked = [passage for passage in found.values() if passage]
     if not marked:
         return None
     more = [found[line] for line in other if found[line]]
     if not more:
-        more = [marked[0], *(escape(line) for line in other[:MORE_NAMES])]
-    return NAMES_SEPARATOR.join(dict.fromkeys(more))
+        more = [marked[0]]
+        more.extend(_passage(line, words, require=False) or "" for line in other)
+    return NAMES_SEPARATOR.join(
+        list(dict.fromkeys(name for name in more if name))[: MORE_NAMES + 1]
+    )
 
 
 def snippet(

@@ -165,6 +165,10 @@ def test_a_word_excluded_leaves_out_every_record_holding_it_in_any_reading(api):
     assert set(found(api, "qxgeulen")) == {ref(person), ref(event)}
     assert found(api, "qxgeulen -herscovici") == [ref(event)]
     assert found(api, "qxgeulen -speaks") == [ref(person)]
+    # A phrase left out is the phrase, not its words a language keeps (its
+    # stop words dropped, `-"the strike"` read as `-strike` in English).
+    assert set(found(api, 'qxgeulen -"the strike"')) == {ref(person), ref(event)}
+    assert found(api, 'qxgeulen -"a strike"') == [ref(person)]
     # What "strikes" finds is left out: on PostgreSQL its stem finds "strike",
     # on SQLite (no stems) nothing of these.
     stemmed = connection.vendor == "postgresql"
@@ -265,6 +269,15 @@ def test_a_name_snippet_shows_the_names_that_say_more_than_the_title():
     assert snippet_of("bruno qxreynders") == (
         "Dom <mark>Bruno</mark> · Father <mark>Bruno</mark>"
     )
+    # At most four names, each as long as a passage of a longer text.
+    many = f.make_person(**PUBLISHED, family_name="Qxcohen", given_names="Ruth")
+    for n in range(8):
+        m.NameVariant.objects.create(person=many, name=f"Ruth Qxcohen-{n}")
+    long = " ".join(f"x{n}" for n in range(50))
+    m.NameVariant.objects.create(person=reynders, name=f"Dom {long}")
+    assert snippet_of("qxcohen").count("<mark>") == 4
+    assert "x30 " in snippet_of("qxreynders")
+    assert "x40" not in snippet_of("qxreynders")
 
 
 def test_snippets_come_in_the_requested_language():

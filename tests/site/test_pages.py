@@ -456,5 +456,10 @@ def test_the_search_page_tells_how_to_search_in_its_language(client, code, summa
     records on the demo archive (tests/demo/test_demo_search.py)."""
     body = client.get(f"/{code}/search/").content.decode()
     assert f"<summary>{summary}</summary>" in body
-    for example in ("Reyn", '"Andrée Geulen"', "Mechelen -Dossin"):
+    for example in (
+        "Reyn",
+        '"Andrée Geulen"',
+        "Mechelen -Dossin",
+        "Malines OR Mechelen",
+    ):
         assert f"<kbd>{example}</kbd>" in body
