@@ -85,17 +85,23 @@ def _names(text: str, words: list[str], title: str) -> str | None:
     names follow it, unmarked: "<mark>Reynders</mark> · Dom Bruno · Father
     Bruno". At most MORE_NAMES + 1 names, each a passage as long as any other
     (`_passage`)."""
-    shown = {plain(token.group()) for token in WORD.finditer(title)}
     lines = [line for line in text.splitlines() if line.strip()]
-    other = [
-        line
-        for line in lines
-        if {plain(token.group()) for token in WORD.finditer(line)} - shown
-    ]
+    if len(lines) < 2:
+        # One name or title (most kinds): nothing to choose among.
+        return _passage(text, words, require=True)
     found = {line: _passage(line, words, require=True) for line in lines}
     marked = [passage for passage in found.values() if passage]
     if not marked:
         return None
+    # Compared as written (lower case): the names and the title are the same
+    # record's, spelt alike; `plain` on every word cost a search for a prefix
+    # in 20 people's names 0.3 ms more.
+    shown = {token.lower() for token in WORD.findall(title)}
+    other = [
+        line
+        for line in lines
+        if any(token.lower() not in shown for token in WORD.findall(line))
+    ]
     more = [found[line] for line in other if found[line]]
     if not more:
         more = [marked[0]]
