@@ -16,6 +16,7 @@ from archive import kinds
 from archive.api.context import ApiContext, Audience
 from archive.search import Facet, SearchError, SearchRequest, SearchResult, search
 from archive.search.facets import FILTERS  # the kind facet chooses `kinds`
+from archive.search.query import parse
 from archive.site.pages import site_context
 
 PAGE_SIZE = 20
@@ -30,6 +31,8 @@ class Outcome:
     hits: list[dict] = field(default_factory=list)
     facets: list[dict] = field(default_factory=list)
     error: str = ""
+    #: The query only leaves words out (`-word`): nothing to look for.
+    only_left_out: bool = False
     previous_url: str = ""
     next_url: str = ""
 
@@ -105,6 +108,9 @@ def run(
         # very many records match): a page that does not exist.
         raise Http404
     outcome.result = result
+    if not result.hits:
+        parsed = parse(query)
+        outcome.only_left_out = bool(parsed.excluded) and not parsed.groups
     outcome.hits = [
         {
             "kind": hit.kind,

@@ -463,3 +463,22 @@ def test_the_search_page_tells_how_to_search_in_its_language(client, code, summa
         "Malines OR Mechelen",
     ):
         assert f"<kbd>{example}</kbd>" in body
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("en", "Add a word to look for"),
+        ("fr", "Ajoutez un mot à chercher"),
+        ("nl", "Voeg een woord toe"),
+        ("de", "Fügen Sie ein Wort hinzu"),
+    ],
+)
+def test_a_query_that_only_leaves_words_out_is_told_to_add_one(client, code, says):
+    """`-Dossin` leaves out what Dossin finds and looks for nothing: the page
+    says so, where it used to advise fewer words or another spelling."""
+    f.make_event(status=m.Status.PUBLISHED, title_en="Dossin barracks")
+    body = client.get(f"/{code}/search/", {"q": "-Dossin"}).content.decode()
+    assert says in body
+    other = client.get(f"/{code}/search/", {"q": "qxnowhere"}).content.decode()
+    assert says not in other
