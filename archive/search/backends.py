@@ -522,17 +522,11 @@ class PostgresBackend:
         `-"the camp"` would have left out every record holding "camp"."""
         pairs = []
         for term in query.excluded:
-            alone = Query(groups=[[term]])
-            pairs.append(("to_tsquery('simple', unaccent(%s))", [tsquery_text(alone)]))
             if term.is_phrase:
-                continue
-            pairs.extend(
-                (
-                    f"websearch_to_tsquery({config}, unaccent(%s))",
-                    [websearch_text(alone)],
-                )
-                for config in search_configs().values()
-            )
+                phrase = tsquery_text(Query(groups=[[term]]))
+                pairs.append(("to_tsquery('simple', unaccent(%s))", [phrase]))
+            else:
+                pairs.extend(self.word_pairs(term.words[0], term.is_prefix))
         return pairs
 
     def word_pairs(self, word: str, prefix: bool) -> list[tuple[str, list]]:
