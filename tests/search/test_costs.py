@@ -191,6 +191,7 @@ QUERIES = (
     "lantern OR convoy",
     "résistance",
     "the",
+    "synthetic testimony",
 )
 
 
@@ -207,6 +208,11 @@ def test_readings_given_once_rank_every_document_as_all_of_them_do(q):
     )
     f.make_person(**PUBLISHED, family_name="Lantern", given_names="Convoy")
     f.make_recognition(**PUBLISHED, title_en="Resistance", story_en="The raid " * 40)
+    f.make_recognition(
+        **PUBLISHED,
+        title_en="Synthetic testimony",
+        story_en="A synthetic testimony, synthetics and testimonies. " * 30,
+    )
     backend = PostgresBackend()
     match = backend.match(parse(q), "public")
     readings, params = backend.readings(parse(q))
@@ -234,6 +240,27 @@ def test_readings_given_once_rank_every_document_as_all_of_them_do(q):
     assert len(once) == len(every) == m.SearchDocument.objects.count()
     assert [row[2:] for row in once] == [row[2:] for row in every]
     assert len(once[0][1]) <= len(every[0][1])
+
+
+@postgresql_only
+def test_a_reading_that_only_repeats_the_unstemmed_one_without_prefixes_is_left_out():
+    """French, Dutch and German leave "synthetic testimony" as it is: their
+    reading, `'synthetic' & 'testimony'`, finds only what the unstemmed prefix
+    reading finds, at the same positions, and it doubled the cost of every rank
+    (the ranks stay the same without it: the test above). English stems the
+    words, and its reading stays."""
+    f.make_event(**PUBLISHED, title_en="Synthetic testimony")
+    match = PostgresBackend().match(parse("synthetic testimony"), "public")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT search_query.query::text FROM {match.tables} LIMIT 1",
+            match.tables_params,
+        )
+        (query,) = cursor.fetchone()
+    assert query.split(" | ") == [
+        "'synthetic':* & 'testimony':*",
+        "'synthet' & 'testimoni'",
+    ]
 
 
 @postgresql_only
