@@ -151,6 +151,27 @@ def test_an_or_joins_two_words_and_the_next_word_is_still_required(api):
     assert found(api, "qxlantern OR qxconvoy -raid") == [ref(alone)]
 
 
+def test_a_phrase_finds_the_words_of_a_hyphenated_name_one_after_the_other(api):
+    """ "Andrée Qxgeulen" finds a text that names her "Andrée Qxgeulen-Herscovici",
+    on both databases: PostgreSQL's parser once read the hyphenated name as one
+    more word before its parts, so the two words were not next to each other
+    there (migration 0031). A prefix still finds the name once, and the parts
+    are words of their own."""
+    event = f.make_event(
+        **PUBLISHED,
+        title_en="A report",
+        description_en="Written by Andrée Qxgeulen-Herscovici after the war.",
+    )
+    other = f.make_event(
+        **PUBLISHED, title_en="A letter", description_en="Qxgeulen wrote to Andrée."
+    )
+    assert found(api, '"andrée qxgeulen"') == [ref(event)]
+    assert found(api, '"qxgeulen herscovici"') == [ref(event)]
+    assert found(api, "qxgeul herscovici") == [ref(event)]
+    assert set(found(api, "qxgeulen")) == {ref(event), ref(other)}
+    assert found(api, 'qxgeulen -"andree qxgeulen"') == [ref(other)]
+
+
 def test_a_word_excluded_leaves_out_every_record_holding_it_in_any_reading(api):
     """`a -b` leaves out every record that `b` alone would find, on both
     databases. PostgreSQL once read the exclusion inside each language's

@@ -1,0 +1,58 @@
+"""PostgreSQL reads a hyphenated name as its words, one after the other, as SQLite does.
+
+Migration 0024 kept a hyphen between letters, and PostgreSQL's parser read
+"Andrée Geulen-Herscovici" as `andrée`:1, `geulen-herscovici`:2, `geulen`:3,
+`herscovici`:4: the whole compound takes a position of its own before its parts,
+so the phrase "Andrée Geulen" (`andrée <-> geulen`) did not find the three demo
+records that name her only so, where SQLite, whose tokenizer splits at every
+character that is neither a letter nor a digit, found them. No query can name the
+compound (a query is read as runs of letters and digits,
+`archive.search.query.words`), so it only ever added a second match of a prefix
+("geulen" matched it and its part). The hyphen is now a space like the rest of
+ASCII punctuation: both engines and the query see the same words at the same
+positions.
+
+Every document's vector is computed again (an UPDATE of every row, as in 0024).
+Self-contained: nothing here imports the application. SQLite is unchanged.
+"""
+
+from django.db import migrations
+
+#: Printable ASCII that is neither a letter nor a digit, and as many spaces.
+PUNCTUATION = "!\"#$%&''()*+,-./:;<=>?@[\\]^_`{|}~"
+SPACES = " " * 32
+
+WORDS_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION archive_search_words(text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT "
+    f"translate($1, '{PUNCTUATION}', '{SPACES}') $$"
+)
+#: The function as migration 0024 made it (a hyphen between letters kept).
+WORDS_FUNCTION_0024 = (
+    "CREATE OR REPLACE FUNCTION archive_search_words(text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT regexp_replace("
+    "translate($1, '!\"#$%&''()*+,./:;<=>?@[\\]^_`{|}~', '"
+    + " " * 31
+    + "'), '-(?=[0-9])|(?<=[0-9])-', ' ', 'g') $$"
+)
+RECOMPUTE = "UPDATE archive_searchdocument SET texts = texts"
+
+
+def install(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in (WORDS_FUNCTION, RECOMPUTE):
+            schema_editor.execute(statement, params=None)
+
+
+def uninstall(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in (WORDS_FUNCTION_0024, RECOMPUTE):
+            schema_editor.execute(statement, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("archive", "0030_search_title_words"),
+    ]
+
+    operations = [migrations.RunPython(install, uninstall)]
