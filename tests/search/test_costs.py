@@ -192,6 +192,8 @@ QUERIES = (
     "résistance",
     "the",
     "synthetic testimony",
+    'synthetic "lantern raid"',
+    "lantern OR synthetic testimony",
 )
 
 
