@@ -4,8 +4,9 @@ Migration 0024 kept a hyphen between letters, and PostgreSQL's parser read
 "Andrée Geulen-Herscovici" as `andrée`:1, `geulen-herscovici`:2, `geulen`:3,
 `herscovici`:4: the whole compound takes a position of its own before its parts,
 so the phrase "Andrée Geulen" (`andrée <-> geulen`) did not find the three demo
-records that name her only so, where SQLite, whose tokenizer splits at every
-character that is neither a letter nor a digit, found them. No query can name the
+records that write her given and family names one after the other only in that
+form, where SQLite, whose tokenizer splits at every character that is neither a
+letter nor a digit, found them. No query can name the
 compound (a query is read as runs of letters and digits,
 `archive.search.query.words`), so it only ever added a second match of a prefix
 ("geulen" matched it and its part). The hyphen is now a space like the rest of

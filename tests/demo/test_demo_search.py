@@ -71,9 +71,10 @@ def test_a_name_excluded_leaves_out_the_person_who_bore_it(demo):
 
 
 def test_her_name_as_a_phrase_finds_every_record_that_writes_it_hyphenated(demo):
-    """Three demo records name her "Andrée Geulen-Herscovici" and no other way;
-    the phrase "Andrée Geulen" finds them on both databases (PostgreSQL once
-    read the hyphenated name as one more word between the two)."""
+    """Three demo records (her person among them) write her given and family
+    names one after the other only as "Andrée Geulen-Herscovici"; the phrase
+    "Andrée Geulen" finds them on both databases (PostgreSQL once read the
+    hyphenated name as one more word between the two)."""
     assert top('geulen -"andrée geulen"', n=20) == []
     assert len(top('"Andrée Geulen"', n=20)) == len(top("Geulen", n=20))
 

@@ -248,7 +248,7 @@ def test_readings_given_once_rank_every_document_as_all_of_them_do(q):
 def test_a_reading_that_only_repeats_the_unstemmed_one_without_prefixes_is_left_out():
     """French, Dutch and German leave "synthetic testimony" as it is: their
     reading, `'synthetic' & 'testimony'`, finds only what the unstemmed prefix
-    reading finds, at the same positions, and it doubled the cost of every rank
+    reading finds, at the same positions, and it nearly doubled every rank's cost
     (the ranks stay the same without it: the test above). English stems the
     words, and its reading stays."""
     f.make_event(**PUBLISHED, title_en="Synthetic testimony")
