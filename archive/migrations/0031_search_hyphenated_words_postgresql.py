@@ -15,29 +15,29 @@ positions.
 
 Every document's vector is computed again (an UPDATE of every row, as in 0024),
 then the table analysed.
-Self-contained: nothing here imports the application. SQLite is unchanged.
+Self-contained: nothing here imports the application (0024's function and statement
+are read from that migration). SQLite is unchanged.
 """
+
+import importlib
 
 from django.db import migrations
 
-#: Printable ASCII that is neither a letter nor a digit, and as many spaces.
-PUNCTUATION = "!\"#$%&''()*+,-./:;<=>?@[\\]^_`{|}~"
-SPACES = " " * 32
+#: Migration 0024's function, which the reverse puts back, and its statement
+#: computing every vector again (the trigger reads the texts anew).
+words = importlib.import_module("archive.migrations.0024_search_words_postgresql")
+
+#: Printable ASCII that is neither a letter nor a digit, the hyphen included this
+#: time, and as many spaces.
+PUNCTUATION = words.PUNCTUATION + "-"
+SPACES = words.SPACES + " "
 
 WORDS_FUNCTION = (
     "CREATE OR REPLACE FUNCTION archive_search_words(text) RETURNS text "
     "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT "
     f"translate($1, '{PUNCTUATION}', '{SPACES}') $$"
 )
-#: The function as migration 0024 made it (a hyphen between letters kept).
-WORDS_FUNCTION_0024 = (
-    "CREATE OR REPLACE FUNCTION archive_search_words(text) RETURNS text "
-    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT regexp_replace("
-    "translate($1, '!\"#$%&''()*+,./:;<=>?@[\\]^_`{|}~', '"
-    + " " * 31
-    + "'), '-(?=[0-9])|(?<=[0-9])-', ' ', 'g') $$"
-)
-RECOMPUTE = "UPDATE archive_searchdocument SET texts = texts"
+RECOMPUTE = words.RECOMPUTE
 #: The statistics search reads to choose how to read its matches
 #: (`archive.search.estimates`) then name the new words, not the compounds.
 ANALYSE = "ANALYZE archive_searchdocument"
@@ -51,7 +51,7 @@ def install(apps, schema_editor):
 
 def uninstall(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        for statement in (WORDS_FUNCTION_0024, RECOMPUTE, ANALYSE):
+        for statement in (words.WORDS_FUNCTION, RECOMPUTE, ANALYSE):
             schema_editor.execute(statement, params=None)
 
 

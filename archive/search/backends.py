@@ -402,23 +402,14 @@ def tsquery_sql(
         for name in drivers
     )
 
-    def combined(column: str) -> str:
-        first = f"(SELECT {column}::text FROM readings WHERE n = 0)"
-        return (
-            "(SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
-            f"FROM (SELECT {column}::text AS part, MIN(n) AS first FROM readings "
-            f"WHERE numnode(reading) > 0 AND {_not_implied(f'{column}::text', first)} "
-            f"GROUP BY {column}::text) AS parts)"
-        )
-
     if not drivers:
         given = _distinct_readings(rows, implied=True)
     else:
-        columns = "".join(f", {combined(name)} AS {name}" for name in drivers)
+        columns = "".join(f", {_or_of(name)} AS {name}" for name in drivers)
         given = (
             f"WITH readings AS (SELECT n, reading{kept} FROM (VALUES {rows}) "
             f"AS given(n, reading{names})) "
-            f"SELECT {combined('reading')} AS query{columns}"
+            f"SELECT {_or_of('reading')} AS query{columns}"
         )
     if not excluded:
         return given + FENCE
@@ -434,15 +425,23 @@ def tsquery_sql(
 
 def _distinct_readings(rows: str, implied: bool = False) -> str:
     """A subquery giving `query`: the OR of the distinct, non-empty readings of
-    the `(n, reading)` rows, in the order of their first `n`; with `implied`,
-    without the readings that imply the first (`_not_implied`)."""
-    first = "(SELECT reading::text FROM readings WHERE n = 0)"
-    kept = f" AND {_not_implied('reading::text', first)}" if implied else ""
+    the `(n, reading)` rows (`_or_of`)."""
     return (
         f"WITH readings(n, reading) AS (VALUES {rows}) "
-        "SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
-        "AS query FROM (SELECT reading::text AS part, MIN(n) AS first FROM readings "
-        f"WHERE numnode(reading) > 0{kept} GROUP BY reading::text) AS parts"
+        f"SELECT {_or_of('reading', implied)} AS query"
+    )
+
+
+def _or_of(column: str, implied: bool = True) -> str:
+    """The OR of the distinct values of `column` in the CTE `readings` (`n`,
+    `reading`, ...) whose `reading` is not empty, in the order of their first
+    `n`; with `implied`, without those that imply row 0's (`_not_implied`)."""
+    first = f"(SELECT {column}::text FROM readings WHERE n = 0)"
+    kept = f" AND {_not_implied(f'{column}::text', first)}" if implied else ""
+    return (
+        "(SELECT string_agg('(' || part || ')', ' | ' ORDER BY first)::tsquery "
+        f"FROM (SELECT {column}::text AS part, MIN(n) AS first FROM readings "
+        f"WHERE numnode(reading) > 0{kept} GROUP BY {column}::text) AS parts)"
     )
 
 
